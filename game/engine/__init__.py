@@ -1,0 +1,15 @@
+"""The simulation core: pure Python, no pygame, openai or pydantic.
+
+Start with ``world.World``; ``mind.Mind`` is the seam for deciders.
+"""
+
+from .actions import Action
+from .events import Event, EventLog
+from .memory import MemoryNode, MemoryStream, RetrievalWeights
+from .mind import Conversation, Mind, Reflection, Situation
+from .world import InvalidAction, World
+
+__all__ = [
+    "Action", "Conversation", "Event", "EventLog", "InvalidAction", "MemoryNode",
+    "MemoryStream", "Mind", "Reflection", "RetrievalWeights", "Situation", "World",
+]

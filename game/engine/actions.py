@@ -1,0 +1,46 @@
+"""Actions: the only way anything in the world changes.
+
+The world lists the actions allowed to an agent at a moment; a mind must return
+one of them. Anything else is rejected by the world, which is why no mind, not
+even one driven by a language model, can break the rules of the world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Built-in kinds. Rules (e.g. the mystery) may add their own kinds.
+MOVE = "move"
+STAY = "stay"
+TALK = "talk"
+TAKE = "take"
+GIVE = "give"
+SLEEP = "sleep"
+WAIT = "wait"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    kind: str
+    target: str = ""  # location id for move, agent id for talk/give
+    item: str = ""
+    duration: int = 0  # game minutes
+    activity: str = ""
+
+    def to_state(self) -> dict[str, Any]:
+        return {"kind": self.kind, "target": self.target, "item": self.item,
+                "duration": self.duration, "activity": self.activity}
+
+    @classmethod
+    def from_state(cls, s: dict[str, Any]) -> Action:
+        return cls(**s)
+
+    def label(self) -> str:
+        """A short stable name, used in prompts and logs: 'move:bakery'."""
+        parts = [self.kind]
+        if self.target:
+            parts.append(self.target)
+        if self.item:
+            parts.append(self.item)
+        return ":".join(parts)

@@ -1,0 +1,165 @@
+"""The things a world is made of: locations, items, facts and agents.
+
+Static description (names, personas, routines) and dynamic state (where an agent
+is, what it knows) live on the same objects; ``to_state``/``from_state`` carry only
+what changes, while the static part is rebuilt from the world spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clock import MINUTES_PER_DAY
+from .memory import MemoryStream
+
+
+@dataclass
+class Location:
+    id: str
+    name: str
+    kind: str = "public"  # "public" or "private"
+    description: str = ""
+    pos: tuple[float, float] = (0.0, 0.0)
+    hours: list[tuple[int, int]] = field(default_factory=list)  # empty: always open
+    owners: list[str] = field(default_factory=list)
+
+    def is_open(self, minute_of_day: int) -> bool:
+        if not self.hours:
+            return True
+        for start, end in self.hours:
+            if start <= minute_of_day < end or start <= minute_of_day + MINUTES_PER_DAY < end:
+                return True
+        return False
+
+
+@dataclass
+class Item:
+    id: str
+    name: str
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    location: str | None = None
+    holder: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    text: str
+    importance: int = 5
+    about: tuple[str, ...] = ()
+    secret: bool = False
+
+
+@dataclass
+class Relationship:
+    affinity: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class RoutineEntry:
+    days: tuple[str, ...]  # weekday keys, e.g. ("mon", "tue")
+    start: int  # minute of day
+    end: int
+    location: str
+    activity: str
+
+
+@dataclass(frozen=True)
+class PlanBlock:
+    start: int  # absolute world minutes
+    end: int
+    location: str
+    activity: str
+    reason: str = "routine"
+
+    def to_state(self) -> list[Any]:
+        return [self.start, self.end, self.location, self.activity, self.reason]
+
+
+@dataclass
+class Agent:
+    id: str
+    name: str
+    index: int
+    persona: str = ""
+    traits: tuple[str, ...] = ()
+    role: str = ""
+    home: str = ""
+    work: str = ""
+    routine: tuple[RoutineEntry, ...] = ()
+    goals: tuple[str, ...] = ()
+    voice: dict[str, list[str]] = field(default_factory=dict)
+    is_player: bool = False
+    wake: int = 7 * 60
+    sleep: int = 22 * 60
+    memory: MemoryStream = field(default_factory=MemoryStream)
+    # dynamic state
+    relationships: dict[str, Relationship] = field(default_factory=dict)
+    location: str | None = None
+    travel_to: str | None = None
+    activity: str = ""
+    action: dict[str, Any] | None = None
+    action_end: int = 0
+    plan: list[PlanBlock] = field(default_factory=list)
+    plan_day: int = -1
+    known_facts: dict[str, list[Any]] = field(default_factory=dict)  # id -> [t, source]
+    told: dict[str, list[str]] = field(default_factory=dict)  # fact id -> listeners
+    intentions: list[dict[str, Any]] = field(default_factory=list)
+    last_talk: dict[str, int] = field(default_factory=dict)
+    alive: bool = True
+    asleep: bool = False
+    controlled: bool = False  # driven from outside (the player), never by a mind
+    version: int = 0  # bumps when the pending decision is replaced
+    reflect_due: bool = False
+
+    def affinity(self, other: str) -> float:
+        rel = self.relationships.get(other)
+        return rel.affinity if rel else 0.0
+
+    def knows(self, fact_id: str) -> bool:
+        return fact_id in self.known_facts
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "relationships": {k: [r.affinity, r.label] for k, r in self.relationships.items()},
+            "location": self.location,
+            "travel_to": self.travel_to,
+            "activity": self.activity,
+            "action": self.action,
+            "action_end": self.action_end,
+            "plan": [b.to_state() for b in self.plan],
+            "plan_day": self.plan_day,
+            "known_facts": {k: list(v) for k, v in self.known_facts.items()},
+            "told": {k: list(v) for k, v in self.told.items()},
+            "intentions": [dict(i) for i in self.intentions],
+            "last_talk": dict(self.last_talk),
+            "alive": self.alive,
+            "asleep": self.asleep,
+            "controlled": self.controlled,
+            "version": self.version,
+            "reflect_due": self.reflect_due,
+            "memory": self.memory.to_state(),
+        }
+
+    def load_state(self, s: dict[str, Any]) -> None:
+        self.relationships = {k: Relationship(v[0], v[1]) for k, v in s["relationships"].items()}
+        self.location = s["location"]
+        self.travel_to = s["travel_to"]
+        self.activity = s["activity"]
+        self.action = s["action"]
+        self.action_end = s["action_end"]
+        self.plan = [PlanBlock(*b) for b in s["plan"]]
+        self.plan_day = s["plan_day"]
+        self.known_facts = {k: list(v) for k, v in s["known_facts"].items()}
+        self.told = {k: list(v) for k, v in s["told"].items()}
+        self.intentions = [dict(i) for i in s["intentions"]]
+        self.last_talk = dict(s["last_talk"])
+        self.alive = s["alive"]
+        self.asleep = s["asleep"]
+        self.controlled = s["controlled"]
+        self.version = s["version"]
+        self.reflect_due = s["reflect_due"]
+        self.memory = MemoryStream.from_state(s["memory"], self.memory.weights)

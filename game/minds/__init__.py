@@ -1,0 +1,1 @@
+"""Minds decide for agents: scripted (default, offline) or LLM-backed."""

@@ -1,0 +1,191 @@
+"""The scripted mind: deterministic, offline, utility-based. The default.
+
+Every allowed action gets a utility from the agent's plan, its intentions, its
+relationships and what it remembers right now; the best one wins. Randomness
+comes only from the world's RNG, so a seed fixes every choice.
+
+Memories change choices: a retrieved memory with negative valence about someone
+present (a threat, a quarrel) makes the agent avoid talking to them, and a
+strongly negative, important one makes it leave for home; a retrieved memory of
+a fact the agent has not yet passed on to someone present makes it seek them out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from game.engine.actions import MOVE, SLEEP, STAY, TALK, WAIT, Action
+from game.engine.memory import MemoryNode
+from game.engine.mind import Conversation, Reflection, Situation
+from game.engine.model import PlanBlock
+from game.engine.planning import routine_plan
+from game.engine.world import World
+
+RECENT_TALK_MINUTES = 180
+
+
+class ScriptedMind:
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.decisions = 0
+
+    # ------------------------------------------------------------------ decide
+    def decide(self, world: World, situations: list[Situation]) -> list[Action]:
+        return [self.choose(world, s) for s in situations]
+
+    def choose(self, world: World, s: Situation) -> Action:
+        self.decisions += 1
+        agent = world.agents[s.agent_id]
+        target = self._target_location(world, s)
+        avoid, seek = self._social_memory(world, s)
+        best: Action = s.allowed[0]
+        best_u = float("-inf")
+        talk_roll = world.rng.random()
+        for action in s.allowed:
+            u = self._base_utility(world, s, action, target)
+            if action.kind == TALK:
+                u = self._talk_utility(world, s, action.target, target, avoid, seek, talk_roll)
+            elif action.kind == MOVE and action.target == agent.home and _fled(avoid):
+                u += 1.5
+            for intent in s.intentions:
+                want = intent.get("action")
+                if want and _matches(want, action):
+                    u += float(intent.get("priority", 1.0))
+            if u > best_u:
+                best, best_u = action, u
+        return best
+
+    def _target_location(self, world: World, s: Situation) -> str:
+        for intent in s.intentions:
+            follow = intent.get("follow")
+            if follow and follow in world.agents:
+                leader = world.agents[follow]
+                spot = leader.location or leader.travel_to
+                if spot and leader.alive:
+                    return spot
+            goto = intent.get("goto")
+            if goto:
+                return goto
+        return s.plan_block.location if s.plan_block else s.location
+
+    def _base_utility(self, world: World, s: Situation, action: Action, target: str) -> float:
+        block = s.plan_block
+        at_target = s.location == target
+        if action.kind == SLEEP:
+            return 1.2 if at_target and block is not None and block.activity == "sleep" else -1
+        if action.kind == MOVE:
+            return 1.0 if action.target == target and not at_target else -0.5
+        if action.kind == STAY:
+            return 0.6 if at_target else 0.0
+        if action.kind == WAIT:
+            return 0.05
+        return -0.2  # take/give/rule actions need an intention to be chosen
+
+    def _social_memory(self, world: World, s: Situation) -> tuple[dict[str, float], set[str]]:
+        """What retrieved memories say about the people present."""
+        present = set(s.present)
+        avoid: dict[str, float] = {}
+        if not present:
+            return avoid, set()
+        for node in s.memories:
+            if node.subject in present and node.valence < -0.3:
+                avoid[node.subject] = min(avoid.get(node.subject, 0.0),
+                                          node.valence * node.importance / 10)
+        agent = world.agents[s.agent_id]
+        seek: set[str] = set()
+        for node in s.memories:
+            fact_id = node.object if node.object in world.facts else ""
+            if not fact_id or world.facts[fact_id].importance < 5:
+                continue
+            for other in s.present:
+                if other not in agent.told.get(fact_id, ()) and not world.facts[fact_id].secret:
+                    seek.add(other)
+        return avoid, seek
+
+    def _talk_utility(self, world: World, s: Situation, other_id: str, target: str,
+                      avoid: dict[str, float], seek: set[str], roll: float) -> float:
+        agent, other = world.agents[s.agent_id], world.agents[other_id]
+        if other.controlled or s.location != target:
+            return -1.0
+        if s.plan_block is not None and s.plan_block.activity == "sleep":
+            return -1.0
+        u = 0.25 + 0.5 * agent.affinity(other_id)
+        if other_id in seek:
+            u += 0.5
+        if other_id in avoid:
+            u += 2 * avoid[other_id] - 0.5
+        last = agent.last_talk.get(other_id)
+        if last is not None and world.now - last < RECENT_TALK_MINUTES:
+            u -= 1.0
+        # The roll gates chit-chat so a seed changes who talks to whom.
+        return u + 0.3 if roll < u else u - 0.6
+
+    # ------------------------------------------------------------ conversation
+    def converse(self, world: World, speaker: str, listener: str,
+                 shared: list[str], received: list[str]) -> Conversation:
+        a, b = world.agents[speaker], world.agents[listener]
+        lines = [(a.id, _line(world, a, "greeting", f"Good day, {b.name}."))]
+        for fact_id in shared:
+            lines.append((a.id, f"Did you hear? {world.facts[fact_id].text}"))
+        for fact_id in received:
+            lines.append((b.id, f"And I heard that {world.facts[fact_id].text}"))
+        lines.append((b.id, _line(world, b, "farewell", "Well, I must be off.")))
+        told = "; ".join(world.facts[f].text for f in shared)
+        heard = "; ".join(world.facts[f].text for f in received)
+        summary_a = f"I talked with {b.name}." + (f" I told them: {told}" if told else "") + (
+            f" I heard: {heard}" if heard else "")
+        summary_b = f"I talked with {a.name}." + (f" I heard: {told}" if told else "") + (
+            f" I told them: {heard}" if heard else "")
+        return Conversation(lines, summary_a, summary_b, duration=10 + 5 * len(shared + received))
+
+    # -------------------------------------------------------------- reflection
+    def reflect(self, world: World, agent_id: str, recent: list[MemoryNode]) -> list[Reflection]:
+        weight: Counter[str] = Counter()
+        for node in recent:
+            if node.subject and node.subject != agent_id and node.subject in world.agents:
+                weight[node.subject] += node.importance
+        out: list[Reflection] = []
+        for subject, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:2]:
+            evidence = [n.id for n in recent if n.subject == subject][-5:]
+            name = world.agents[subject].name
+            feeling = _feeling(world.agents[agent_id].affinity(subject))
+            out.append(Reflection(f"{name} has been on my mind lately; {feeling}.",
+                                  evidence, importance=5, subject=subject))
+        top = max(recent, key=lambda n: (n.importance, n.id), default=None)
+        if top is not None and top.importance >= 6:
+            out.append(Reflection(f"What matters most lately: {top.text}", [top.id],
+                                  importance=min(10, top.importance + 1), subject=top.subject))
+        return out
+
+    # ---------------------------------------------------------------- planning
+    def plan_day(self, world: World, agent_id: str, day: int) -> list[PlanBlock]:
+        return routine_plan(world, world.agents[agent_id], day)
+
+
+def _matches(want: dict, action: Action) -> bool:
+    if want.get("kind") != action.kind:
+        return False
+    for key in ("target", "item", "activity"):
+        if want.get(key) and want[key] != getattr(action, key):
+            return False
+    return True
+
+
+def _fled(avoid: dict[str, float]) -> bool:
+    return any(v <= -0.5 for v in avoid.values())
+
+
+def _feeling(affinity: float) -> str:
+    if affinity > 0.4:
+        return "I am fond of them"
+    if affinity < -0.3:
+        return "I do not trust them"
+    return "I am not sure what to make of them"
+
+
+def _line(world: World, agent, key: str, default: str) -> str:
+    options = agent.voice.get(key) or []
+    if not options:
+        return default
+    return options[world.rng.randrange(len(options))]
