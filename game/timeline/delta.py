@@ -21,6 +21,9 @@ sharing): treat every snapshot rebuilt here as read-only.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import msgpack
@@ -129,6 +132,19 @@ def _require_replace(sub: Delta) -> Any:
     if sub[0] != "=":
         raise ValueError("patch for a key the parent does not have")
     return sub[1]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic GC while building many acyclic containers: with a big heap around,
+    it would otherwise rescan everything several times per snapshot."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def delta_size(delta: Delta) -> int:

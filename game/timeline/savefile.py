@@ -22,6 +22,7 @@ a fixed zlib level, save -> load -> save therefore gives identical bytes.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import struct
@@ -198,6 +199,10 @@ def _write_v1(path: str | os.PathLike[str], header_fields: dict[str, Any],
 # ------------------------------------------------------------------------- reading
 def _unpack(data: bytes, what: str) -> Any:
     n = len(data)
+    # Unpacking makes many containers; with a big heap around (a running game) the
+    # cyclic GC would rescan it several times over. Nothing here can form a cycle.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         return msgpack.unpackb(
             data, raw=False, strict_map_key=True, use_list=True,
@@ -206,6 +211,9 @@ def _unpack(data: bytes, what: str) -> Any:
         )
     except Exception as exc:  # noqa: BLE001 - any unpack failure is a corrupt file
         raise ValueError(f"{what} is not valid msgpack ({type(exc).__name__})") from None
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _first_error(exc: ValidationError) -> str:

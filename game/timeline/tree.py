@@ -42,8 +42,9 @@ class Node:
 
 def _copy(value: Any) -> Any:
     """An independent deep copy, normalised to msgpack's plain types (tuples become lists)."""
-    return msgpack.unpackb(msgpack.packb(value, use_bin_type=True), raw=False,
-                           strict_map_key=False)
+    with deltas.paused_gc():
+        return msgpack.unpackb(msgpack.packb(value, use_bin_type=True), raw=False,
+                               strict_map_key=False)
 
 
 class TimelineTree:
@@ -65,7 +66,8 @@ class TimelineTree:
         else:
             base = self._node(parent)
             depth = base.depth + 1
-            delta = deltas.diff(self._rebuild(parent), snap)
+            with deltas.paused_gc():
+                delta = deltas.diff(self._rebuild(parent), snap)
         node = Node(len(self._nodes), parent, _copy(action) if action is not None else None,
                     int(time), str(summary), str(digest), depth, delta)
         self._nodes.append(node)
@@ -177,6 +179,10 @@ class TimelineTree:
             self._recent.popitem(last=False)
 
     def _rebuild(self, node_id: int) -> Any:
+        with deltas.paused_gc():
+            return self._rebuild_from_cache(node_id)
+
+    def _rebuild_from_cache(self, node_id: int) -> Any:
         pending: list[Node] = []
         current: int | None = self._node(node_id).id
         snap: Any = None
