@@ -128,7 +128,7 @@ class Agent:
             "location": self.location,
             "travel_to": self.travel_to,
             "activity": self.activity,
-            "action": self.action,
+            "action": dict(self.action) if self.action else None,
             "action_end": self.action_end,
             "plan": [b.to_state() for b in self.plan],
             "plan_day": self.plan_day,

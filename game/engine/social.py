@@ -45,7 +45,7 @@ def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
 def converse(world: World, a: Agent, b: Agent) -> int:
     """Run a conversation started by ``a``; returns its duration in minutes."""
     shared = pick_facts(world, a, b)
-    received = pick_facts(world, b, a) if not b.controlled else []
+    received = pick_facts(world, b, a) if not b.is_player else []
     talk = world.mind.converse(world, a.id, b.id, shared, received)
     here = a.location or ""
     for fact_id in shared:

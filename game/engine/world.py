@@ -24,7 +24,7 @@ from .events import Event, EventLog
 from .memory import MemoryStream, RetrievalWeights
 from .mind import Mind, Situation
 from .model import Agent, Fact, Item, Location, Relationship, RoutineEntry
-from .planning import block_at, describe_plan, routine_plan
+from .planning import block_at, describe_plan
 
 ProgressFn = Callable[[int, int], None]
 
@@ -356,9 +356,14 @@ class World:
     # ----------------------------------------------------------------- actions
     def perform(self, agent_id: str, action: Action) -> int:
         """Apply an action chosen outside any mind (the player's). Returns its duration."""
-        if action not in self.allowed_actions(agent_id):
+        agent = self.agents[agent_id]
+        permitted = action in self.allowed_actions(agent_id) or any(
+            getattr(rule, "permits", None) is not None and rule.permits(self, agent, action)
+            for rule in self.rules
+        )
+        if not permitted:
             raise InvalidAction(f"{action.label()} is not possible for {agent_id} now")
-        return self._apply(self.agents[agent_id], action)
+        return self._apply(agent, action)
 
     def _apply(self, agent: Agent, action: Action) -> int:
         here = agent.location or ""
@@ -415,6 +420,9 @@ class World:
         dest = agent.travel_to or agent.home
         self.move_agent(agent, dest)
         agent.travel_to, agent.activity = None, ""
+        # Agents remember where they went: testimony ("where were you?") is built from this.
+        agent.memory.add("observation", self.now, f"I went to {self.locations[dest].name}", 1,
+                         subject=agent.id, predicate="arrive", obj=dest, tags=("self", dest))
         self.emit("arrive", agent.id, dest,
                   {"text": f"{agent.name} arrived at {self.locations[dest].name}",
                    "importance": 2})
@@ -463,7 +471,8 @@ class World:
             "agents": {a.id: a.to_state() for a in self._order},
             "log": self.log.to_state(),
             "stats": dict(self.stats),
-            "rules": {r.name: r.to_state() for r in self.rules if hasattr(r, "to_state")},
+            "rules": {r.name: plain_copy(r.to_state()) for r in self.rules
+                      if hasattr(r, "to_state")},
         }
 
     @classmethod
@@ -484,8 +493,17 @@ class World:
         world.stats = dict(snap["stats"])
         for rule in world.rules:
             if rule.name in snap["rules"]:
-                rule.load_state(snap["rules"][rule.name])
+                rule.load_state(plain_copy(snap["rules"][rule.name]))
         return world
+
+
+def plain_copy(value: Any) -> Any:
+    """Deep copy of plain data (faster than copy.deepcopy, and tuples become lists)."""
+    if isinstance(value, dict):
+        return {k: plain_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_copy(v) for v in value]
+    return value
 
 
 def _gerund(activity: str) -> str:

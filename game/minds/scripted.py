@@ -106,7 +106,7 @@ class ScriptedMind:
     def _talk_utility(self, world: World, s: Situation, other_id: str, target: str,
                       avoid: dict[str, float], seek: set[str], roll: float) -> float:
         agent, other = world.agents[s.agent_id], world.agents[other_id]
-        if other.controlled or s.location != target:
+        if other.controlled or agent.is_player or s.location != target:
             return -1.0
         if s.plan_block is not None and s.plan_block.activity == "sleep":
             return -1.0

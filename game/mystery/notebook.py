@@ -1,0 +1,76 @@
+"""The player's notebook: the knowledge that survives every rewind.
+
+Clues, testimonies, contradictions and deaths are keyed by stable ids so the same
+discovery made in two loops is one entry, remembered with the loop it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTRADICTION_WINDOW = 45  # minutes: two claims this close in time must agree
+
+
+@dataclass
+class Claim:
+    subject: str
+    location: str
+    t: int
+
+    def to_state(self) -> list[Any]:
+        return [self.subject, self.location, self.t]
+
+
+@dataclass
+class Notebook:
+    clues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    facts: list[str] = field(default_factory=list)
+    testimonies: list[dict[str, Any]] = field(default_factory=list)
+    contradictions: list[dict[str, Any]] = field(default_factory=list)
+    deaths: list[dict[str, Any]] = field(default_factory=list)
+    accusations: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_clue(self, clue_id: str, text: str, loop: int, t: int,
+                 evidence: list[dict[str, str]] | None = None, source: str = "") -> bool:
+        if clue_id in self.clues:
+            return False
+        self.clues[clue_id] = {"id": clue_id, "text": text, "loop": loop, "t": t,
+                               "evidence": list(evidence or []), "source": source}
+        return True
+
+    def add_fact(self, fact_id: str) -> bool:
+        if fact_id in self.facts:
+            return False
+        self.facts.append(fact_id)
+        return True
+
+    def add_testimony(self, entry: dict[str, Any]) -> list[dict[str, Any]]:
+        """Store a testimony; returns the contradictions it creates with earlier ones."""
+        entry = dict(entry, id=len(self.testimonies))
+        found = []
+        for claim in entry["claims"]:
+            for other in self.testimonies:
+                if other["loop"] != entry["loop"]:
+                    continue
+                for c in other["claims"]:
+                    if c[0] == claim[0] and abs(c[2] - claim[2]) <= CONTRADICTION_WINDOW \
+                            and c[1] != claim[1]:
+                        found.append({"id": len(self.contradictions) + len(found),
+                                      "subject": claim[0], "t": claim[2],
+                                      "a": other["id"], "b": entry["id"],
+                                      "a_says": c[1], "b_says": claim[1],
+                                      "loop": entry["loop"]})
+        self.testimonies.append(entry)
+        self.contradictions.extend(found)
+        return found
+
+    def to_state(self) -> dict[str, Any]:
+        return {"clues": self.clues, "facts": self.facts, "testimonies": self.testimonies,
+                "contradictions": self.contradictions, "deaths": self.deaths,
+                "accusations": self.accusations}
+
+    @classmethod
+    def from_state(cls, s: dict[str, Any]) -> Notebook:
+        return cls(dict(s["clues"]), list(s["facts"]), list(s["testimonies"]),
+                   list(s["contradictions"]), list(s["deaths"]), list(s["accusations"]))

@@ -1,0 +1,1 @@
+"""Story files: schema, loader with line-accurate errors, cross-checks, world building."""

@@ -1,0 +1,158 @@
+"""The condition vocabulary of story files, as pydantic models.
+
+A condition is a TOML inline table with exactly one of the keys below (plus its
+parameters). It is data: the mystery layer interprets it; nothing is evaluated
+as code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+
+class _Cond(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FactKnown(_Cond):
+    fact_known: str = Field(description="fact id")
+    by: str = Field(description="character id, or 'player'")
+
+
+class DayAtLeast(_Cond):
+    day_at_least: int = Field(ge=1, description="1 is the first day of the loop")
+
+
+class TimeBetween(_Cond):
+    time_between: tuple[str, str] = Field(description="time of day window, e.g. ['20:00', '04:00']")
+
+
+class ItemHeld(_Cond):
+    item_held: str = Field(description="item id")
+    by: str = Field(description="character id, 'player', or 'anyone'")
+
+
+class AgentAt(_Cond):
+    agent_at: str = Field(description="character id or 'player'")
+    location: str
+
+
+class Alive(_Cond):
+    alive: str = Field(description="character id or 'player'")
+
+
+class Watched(_Cond):
+    watched: str = Field(description="character id being watched by the law")
+
+
+class Affinity(_Cond):
+    affinity_below: float = Field(ge=-1, le=1)
+    of: str
+    toward: str
+
+
+class PlotStatus(_Cond):
+    plot: str
+    status: Literal["dormant", "active", "abandoned", "done"]
+
+
+class Accused(_Cond):
+    accused: list[str] = Field(description="characters whose guilt was proven")
+
+
+class MurderHappened(_Cond):
+    murder_happened: bool
+
+
+class ClueFound(_Cond):
+    clue_found: str
+
+
+class All(_Cond):
+    all: list[Condition]
+
+
+class AnyOf(_Cond):
+    any: list[Condition]
+
+
+class Not(_Cond):
+    not_: Condition = Field(alias="not")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+_TAGS = {
+    "fact_known": FactKnown, "day_at_least": DayAtLeast, "time_between": TimeBetween,
+    "item_held": ItemHeld, "agent_at": AgentAt, "alive": Alive, "watched": Watched,
+    "affinity_below": Affinity, "plot": PlotStatus, "accused": Accused,
+    "murder_happened": MurderHappened, "clue_found": ClueFound, "all": All, "any": AnyOf,
+    "not": Not,
+}
+
+
+def _tag(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        for key, cls in _TAGS.items():
+            if isinstance(value, cls):
+                return key
+        return None
+    if isinstance(value, dict):
+        for key in _TAGS:
+            if key in value:
+                return key
+    return None
+
+
+Condition = Annotated[
+    Union[tuple(Annotated[cls, Tag(key)] for key, cls in _TAGS.items())],  # noqa: UP007
+    Discriminator(
+        _tag,
+        custom_error_type="condition",
+        custom_error_message="expected a condition: a table with one of the keys "
+        + ", ".join(_TAGS),
+    ),
+]
+
+for _cls in (All, AnyOf, Not):
+    _cls.model_rebuild()
+
+
+def condition_refs(cond: BaseModel) -> list[tuple[str, str, str]]:
+    """(kind, id, field) for every id a condition mentions, for cross-checks."""
+    out: list[tuple[str, str, str]] = []
+    if isinstance(cond, FactKnown):
+        out += [("fact", cond.fact_known, "fact_known"), ("agent", cond.by, "by")]
+    elif isinstance(cond, ItemHeld):
+        out.append(("item", cond.item_held, "item_held"))
+        if cond.by != "anyone":
+            out.append(("agent", cond.by, "by"))
+    elif isinstance(cond, AgentAt):
+        out += [("agent", cond.agent_at, "agent_at"), ("location", cond.location, "location")]
+    elif isinstance(cond, Alive):
+        out.append(("agent", cond.alive, "alive"))
+    elif isinstance(cond, Watched):
+        out.append(("agent", cond.watched, "watched"))
+    elif isinstance(cond, Affinity):
+        out += [("agent", cond.of, "of"), ("agent", cond.toward, "toward")]
+    elif isinstance(cond, PlotStatus):
+        out.append(("plot", cond.plot, "plot"))
+    elif isinstance(cond, Accused):
+        out += [("agent", a, "accused") for a in cond.accused]
+    elif isinstance(cond, ClueFound):
+        out.append(("clue", cond.clue_found, "clue_found"))
+    elif isinstance(cond, All):
+        for c in cond.all:
+            out += condition_refs(c)
+    elif isinstance(cond, AnyOf):
+        for c in cond.any:
+            out += condition_refs(c)
+    elif isinstance(cond, Not):
+        out += condition_refs(cond.not_)
+    return out
+
+
+def condition_to_data(cond: BaseModel) -> dict[str, Any]:
+    """Plain dict the mystery layer evaluates (keys as written in the story file)."""
+    return cond.model_dump(by_alias=True, mode="json")

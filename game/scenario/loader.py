@@ -1,0 +1,135 @@
+"""Read a story file: TOML -> pydantic models -> cross-checks, every problem at once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from .conditions import _TAGS
+from .errors import StoryProblem
+from .schema import Story
+from .toml_lines import LineMap, Path
+
+MAX_STORY_BYTES = 4 * 1024 * 1024
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class LoadResult:
+    file: str
+    story: Story | None
+    errors: list[StoryProblem] = field(default_factory=list)
+    warnings: list[StoryProblem] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.story is not None and not self.errors
+
+
+def resolve_story_path(path: str | FsPath) -> FsPath:
+    """Accept a file, a folder holding story.toml, or a scenario id under story/."""
+    p = FsPath(path)
+    if p.is_dir():
+        p = p / "story.toml"
+    elif not p.exists() and not p.suffix:
+        for base in (FsPath("story"), FsPath(__file__).resolve().parents[2] / "story"):
+            if (base / f"{p.name}.toml").exists():
+                return base / f"{p.name}.toml"
+    return p
+
+
+def load_story(path: str | FsPath) -> LoadResult:
+    p = resolve_story_path(path)
+    name = str(path) if not FsPath(path).is_dir() else str(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        return LoadResult(name, None, [StoryProblem(name, None, (), f"cannot read: {exc.strerror}")])
+    if len(raw) > MAX_STORY_BYTES:
+        return LoadResult(name, None, [StoryProblem(name, None, (), "file is larger than 4 MiB")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return LoadResult(name, None, [StoryProblem(
+            name, raw[: exc.start].count(b"\n") + 1, (), "expected UTF-8 text")])
+    return load_story_text(text, name)
+
+
+def load_story_text(text: str, name: str = "<story>") -> LoadResult:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        pos = _TOML_POS.search(msg)
+        line = int(pos.group(1)) if pos else None
+        clean = _TOML_POS.sub("", msg).strip()
+        return LoadResult(name, None, [StoryProblem(name, line, (), f"invalid TOML: {clean}")],
+                          text=text)
+    except RecursionError:
+        return LoadResult(name, None, [StoryProblem(name, None, (), "invalid TOML: nested too deeply")])
+    lines = LineMap(text)
+    try:
+        story = Story.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem(name, lines, err) for err in exc.errors()]
+        return LoadResult(name, None, _dedupe(problems), text=text)
+    except RecursionError:
+        return LoadResult(name, None, [StoryProblem(name, None, (), "nested too deeply")])
+    from .validate import cross_check
+
+    errors, warnings = cross_check(story, name, lines)
+    return LoadResult(name, story, errors, warnings, text=text)
+
+
+def _problem(name: str, lines: LineMap, err: dict[str, Any]) -> StoryProblem:
+    loc = _strip_tags(tuple(err["loc"]))
+    message = _explain(err)
+    return StoryProblem(name, lines.line_of(loc), loc, message)
+
+
+def _strip_tags(loc: Path) -> Path:
+    """Drop pydantic's union tags ('fact_known' in trigger.fact_known.by) from paths."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and part in _TAGS and i + 1 < len(loc):
+            fields = _TAGS[part].model_fields
+            names = set(fields) | {f.alias for f in fields.values() if f.alias}
+            if loc[i + 1] in names:
+                continue
+        out.append(part)
+    return tuple(out)
+
+
+def _explain(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see `hindsight schema`)"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind.endswith("_type") or kind.startswith("literal") or kind.startswith("enum"):
+        shown = repr(given)
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        return f"{msg[0].lower() + msg[1:]}, got {shown}"
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def _dedupe(problems: list[StoryProblem]) -> list[StoryProblem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in problems:
+        key = (p.line, p.path, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

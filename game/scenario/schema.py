@@ -1,0 +1,228 @@
+"""The story-file format, as pydantic models. `hindsight schema` prints it as JSON Schema.
+
+Times are "HH:MM" strings; ids are lowercase slugs. Only shape and types are
+checked here; references between ids are cross-checked in ``validate``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from game.engine.clock import WEEKDAYS, parse_hhmm
+
+from .conditions import Condition
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("expected an id: lowercase letters, digits and _, starting with a letter")
+    return value
+
+
+def _check_time(value: str) -> str:
+    parse_hhmm(value)
+    return value
+
+
+def _check_span(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) != 2:
+        raise ValueError(f"expected opening hours like '08:00-18:00', got {value!r}")
+    for p in parts:
+        parse_hhmm(p)
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Time = Annotated[str, AfterValidator(_check_time)]
+Span = Annotated[str, AfterValidator(_check_span)]
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily", "weekdays", "weekend"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScenarioInfo(Strict):
+    id: Id
+    title: str
+    intro: str
+    version: str = "1.0"
+    start_date: str = Field(default="2026-03-02", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    start_time: Time = "07:00"
+    loop_days: int = Field(ge=1, le=28)
+    player: Id = Field(description="the character the player is: the victim")
+    seed: int = 1
+    jail: Id | None = Field(default=None, description="where proven culprits are held")
+    law: list[Id] = Field(default_factory=list,
+                          description="characters who act on evidence (constable, magistrate)")
+
+
+class Location(Strict):
+    id: Id
+    name: str
+    description: str = ""
+    pos: tuple[float, float]
+    kind: Literal["public", "private"] = "public"
+    hours: list[Span] = Field(default_factory=list, description="empty: always open")
+    owners: list[Id] = Field(default_factory=list)
+    connections: dict[str, int] = Field(
+        default_factory=dict, description="neighbour id -> travel minutes")
+
+
+class Item(Strict):
+    id: Id
+    name: str
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    location: Id | None = None
+    holder: Id | None = None
+    reveals: list[Id] = Field(default_factory=list,
+                              description="facts learned by whoever examines this item")
+
+
+class RoutineEntry(Strict):
+    days: list[DayName] = Field(min_length=1)
+    start: Time
+    end: Time
+    location: Id
+    activity: str
+
+
+class Relationship(Strict):
+    affinity: float = Field(ge=-1, le=1)
+    label: str = ""
+
+
+class Secret(Strict):
+    fact: Id = Field(description="the fact this secret protects")
+    admit_when: Condition | None = Field(
+        default=None, description="when the holder will admit it; never if omitted")
+    deflect: str = Field(default="", description="what they say instead")
+
+
+class Lie(Strict):
+    """A lie the story allows: asked where they were, they name ``claim``."""
+
+    about: Id = Field(description="the location they want to hide having been at")
+    claim: Id = Field(description="the location they claim instead")
+    when: Condition | None = Field(default=None, description="only while this holds")
+    say: str = ""
+
+
+class Voice(Strict):
+    greeting: list[str] = Field(default_factory=list)
+    farewell: list[str] = Field(default_factory=list)
+    deflect: list[str] = Field(default_factory=list)
+    accuse: list[str] = Field(default_factory=list)
+    agree: list[str] = Field(default_factory=list)
+    refuse: list[str] = Field(default_factory=list)
+    unknown: list[str] = Field(default_factory=list)
+    nothing_unusual: list[str] = Field(default_factory=list)
+
+
+class Character(Strict):
+    id: Id
+    name: str
+    persona: str
+    traits: list[str] = Field(default_factory=list)
+    role: str = ""
+    home: Id
+    work: Id | None = None
+    wake: Time = "07:00"
+    sleep: Time = "22:00"
+    routine: list[RoutineEntry] = Field(default_factory=list)
+    relationships: dict[str, Relationship] = Field(default_factory=dict)
+    secrets: list[Secret] = Field(default_factory=list)
+    lies: list[Lie] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    voice: Voice = Field(default_factory=Voice)
+    portrait: str = Field(default="", description="image in assets/, optional")
+
+
+class Evidence(Strict):
+    culprit: Id
+    kind: Literal["motive", "means", "opportunity"]
+
+
+class Fact(Strict):
+    id: Id
+    text: str
+    importance: int = Field(default=5, ge=1, le=10)
+    about: list[Id] = Field(default_factory=list)
+    known_by: list[Id] = Field(default_factory=list)
+    secret: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+    incriminates: list[Id] = Field(
+        default_factory=list, description="whom the law starts watching when told this")
+
+
+class PlotStep(Strict):
+    kind: Literal["acquire", "learn_routine", "recruit", "act"]
+    item: Id | None = Field(default=None, description="acquire: which means to get")
+    minutes: int = Field(default=60, ge=1, description="learn_routine: time spent shadowing")
+    who: Id | None = Field(default=None, description="recruit: the accomplice")
+    after: Time | None = Field(default=None, description="act: not before this time of day")
+    before: Time | None = Field(default=None, description="act: not after this time of day")
+
+
+class Plot(Strict):
+    id: Id
+    owner: Id
+    victim: Id | None = Field(default=None, description="defaults to the player")
+    motive: str
+    motive_holds: Condition | None = Field(
+        default=None, description="the plot is dropped when this stops holding")
+    trigger: Condition | None = Field(default=None, description="when the plot starts")
+    abandon: Condition | None = None
+    accomplices: list[Id] = Field(default_factory=list)
+    means: list[Id] = Field(min_length=1, description="items that can kill")
+    steps: list[PlotStep] = Field(min_length=1)
+    cause: str = Field(default="", description="how the victim dies, for the death record")
+
+
+class Clue(Strict):
+    id: Id
+    text: str
+    location: Id | None = Field(default=None, description="searching here can find it")
+    when: Condition | None = Field(default=None, description="only findable while this holds")
+    reveals: list[Id] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Ending(Strict):
+    id: Id
+    title: str
+    when: Condition
+    text: str
+    true_ending: bool = False
+
+
+class Story(Strict):
+    scenario: ScenarioInfo
+    locations: list[Location] = Field(min_length=1)
+    items: list[Item] = Field(default_factory=list)
+    characters: list[Character] = Field(min_length=1)
+    facts: list[Fact] = Field(default_factory=list)
+    plots: list[Plot] = Field(default_factory=list)
+    clues: list[Clue] = Field(default_factory=list)
+    endings: list[Ending] = Field(default_factory=list)
+
+
+def expand_days(days: list[str]) -> list[str]:
+    out: list[str] = []
+    for d in days:
+        if d == "daily":
+            out.extend(WEEKDAYS)
+        elif d == "weekdays":
+            out.extend(WEEKDAYS[:5])
+        elif d == "weekend":
+            out.extend(WEEKDAYS[5:])
+        else:
+            out.append(d)
+    return list(dict.fromkeys(out))
