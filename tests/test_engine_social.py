@@ -1,0 +1,193 @@
+"""Gossip along a chain of meetings, perception, and memories that change choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.engine import Action, World
+from game.engine.actions import TAKE, TALK
+from game.engine.clock import MINUTES_PER_DAY, WEEKDAYS
+from game.minds.scripted import ScriptedMind
+
+DAY = MINUTES_PER_DAY
+H = 60
+
+
+def _agent(aid: str, routine: list[tuple[int, int, str, str]], **extra: Any) -> dict[str, Any]:
+    return {
+        "id": aid, "name": aid.capitalize(), "home": f"h_{aid}",
+        "routine": [{"days": list(WEEKDAYS), "start": s * H, "end": e * H, "location": loc,
+                     "activity": act} for s, e, loc, act in routine],
+        "wake": 7 * H, "sleep": 22 * H, "relationships": {}, **extra,
+    }
+
+
+def _town(agents: list[dict[str, Any]], public: list[str],
+          **extra: Any) -> dict[str, Any]:
+    homes = [{"id": a["home"], "kind": "private", "owners": [a["id"]]} for a in agents]
+    locations = homes + [{"id": p, "name": p.capitalize(), "kind": "public"} for p in public]
+    hub = public[0]
+    connections = [[loc["id"], hub, 5] for loc in locations if loc["id"] != hub]
+    return {"start_date": "2026-03-02", "start_time": 6 * H, "locations": locations,
+            "connections": connections, "items": [], "facts": [], "agents": agents, **extra}
+
+
+def _befriend(agents: list[dict[str, Any]], a: str, b: str) -> None:
+    by_id = {x["id"]: x for x in agents}
+    by_id[a]["relationships"][b] = {"affinity": 1.0, "label": "friend"}
+    by_id[b]["relationships"][a] = {"affinity": 1.0, "label": "friend"}
+
+
+def _chain_spec() -> dict[str, Any]:
+    agents = [
+        _agent("ann", [(8, 12, "market", "trading")]),
+        _agent("ben", [(8, 12, "market", "trading"), (13, 16, "mill", "milling")]),
+        _agent("cal", [(13, 16, "mill", "milling"), (18, 21, "tavern", "drinking")]),
+        _agent("dot", [(18, 21, "tavern", "drinking")]),
+    ]
+    for a, b in (("ann", "ben"), ("ben", "cal"), ("cal", "dot")):
+        _befriend(agents, a, b)
+    spec = _town(agents, ["market", "mill", "tavern"])
+    spec["facts"] = [{"id": "theft", "text": "the mayor stole the harbour fund",
+                      "importance": 10, "known_by": ["ann"]}]
+    return spec
+
+
+def test_fact_spreads_along_a_chain_of_meetings() -> None:
+    world = World(_chain_spec(), seed=11, mind=ScriptedMind())
+    assert [a.id for a in world.order if a.knows("theft")] == ["ann"]
+    world.run_until(2 * DAY)
+    facts = {a.id: a.known_facts.get("theft") for a in world.order}
+    assert all(facts.values()), facts
+    # source chain dot <- cal <- ben <- ann, learnt in that order
+    assert facts["dot"][1] == "cal"
+    assert facts["cal"][1] == "ben"
+    assert facts["ben"][1] == "ann"
+    assert facts["ben"][0] < facts["cal"][0] < facts["dot"][0]
+    # ann and dot never met, so dot could only have heard it second-hand
+    assert not any(e.kind == "talk" and {e.actor, e.data["with"]} == {"ann", "dot"}
+                   for e in world.log.events)
+    spread = [(e.actor, e.data["to"]) for e in world.log.events
+              if e.kind == "fact_spread" and e.data["fact"] == "theft"]
+    assert spread == [("ann", "ben"), ("ben", "cal"), ("cal", "dot")]
+
+
+def test_both_sides_remember_a_conversation() -> None:
+    world = World(_chain_spec(), seed=11, mind=ScriptedMind())
+    world.run_until(DAY)
+    talks = [e for e in world.log.events if e.kind == "talk"]
+    assert talks, "friends sharing a place all morning should talk"
+    for event in talks:
+        for me, other in ((event.actor, event.data["with"]), (event.data["with"], event.actor)):
+            mem = [n for n in world.agents[me].memory.nodes
+                   if n.kind == "conversation" and n.subject == other and n.created == event.t]
+            assert mem, f"{me} forgot talking with {other} at {event.t}"
+
+
+def test_unfriendly_agents_pass_on_less() -> None:
+    """Affinity gates gossip: with everyone at -1 affinity nothing important leaks."""
+    spec = _chain_spec()
+    for agent in spec["agents"]:
+        for rel in agent["relationships"].values():
+            rel["affinity"] = -1.0
+    spec["facts"][0]["importance"] = 3
+    world = World(spec, seed=11, mind=ScriptedMind())
+    world.run_until(2 * DAY)
+    assert not world.agents["dot"].knows("theft")
+
+
+def _perception_spec() -> dict[str, Any]:
+    agents = [
+        _agent("xan", [(8, 20, "square", "selling")]),
+        _agent("yve", [(8, 20, "square", "sweeping")]),
+        _agent("zed", [(8, 20, "quay", "fishing")]),
+        _agent("pip", [], is_player=True, start_location="square"),
+    ]
+    spec = _town(agents, ["square", "quay"])
+    spec["items"] = [{"id": "coin", "name": "coin", "location": "square"}]
+    return spec
+
+
+def _observed(world: World, observer: str, actor: str) -> list[Any]:
+    return [n for n in world.agents[observer].memory.nodes
+            if n.kind == "observation" and n.subject == actor]
+
+
+def test_colocated_agents_observe_each_other_and_others_do_not() -> None:
+    world = World(_perception_spec(), seed=2, mind=ScriptedMind())
+    world.run_until(DAY)
+    assert _observed(world, "yve", "xan") and _observed(world, "xan", "yve")
+    assert not _observed(world, "zed", "xan") and not _observed(world, "zed", "yve")
+    assert not _observed(world, "xan", "zed") and not _observed(world, "yve", "zed")
+    # every observation yve holds of xan matches an event by xan at a place yve was
+    seen = {n.predicate for n in _observed(world, "yve", "xan")}
+    seen |= {n.predicate for n in _observed(world, "xan", "yve")}
+    assert {"arrive", "depart", "activity"} <= seen
+    # what yve saw xan do at the square really happened there, at that minute
+    events = {(e.t, e.kind) for e in world.log.events if e.actor == "xan"}
+    for node in _observed(world, "yve", "xan"):
+        assert (node.created, node.predicate) in events
+
+
+def test_agents_observe_the_player() -> None:
+    world = World(_perception_spec(), seed=2, mind=ScriptedMind())
+    world.run_until(9 * H)  # xan and yve are at the square now
+    take = Action(TAKE, item="coin", duration=2)
+    assert take in world.allowed_actions("pip")
+    world.perform("pip", take)
+    for who in ("xan", "yve"):
+        seen = [n for n in _observed(world, who, "pip") if n.predicate == "take"]
+        assert seen and seen[0].created == world.now, who
+    assert not _observed(world, "zed", "pip")
+    assert world.items["coin"].holder == "pip"
+
+
+def _grudge_spec() -> dict[str, Any]:
+    agents = [
+        _agent("xan", [(8, 20, "square", "selling")]),
+        _agent("yve", [(8, 20, "square", "sweeping")]),
+    ]
+    _befriend(agents, "xan", "yve")
+    return _town(agents, ["square", "quay"])
+
+
+def _xan_talks_to_yve(world: World, until: int) -> int:
+    world.run_until(until)
+    return sum(1 for e in world.log.events
+               if e.kind == "talk" and e.actor == "xan" and e.data["with"] == "yve")
+
+
+def test_negative_memory_stops_talking() -> None:
+    end = 20 * H
+    plain = World(_grudge_spec(), seed=5, mind=ScriptedMind())
+    assert _xan_talks_to_yve(plain, end) >= 1, "friends at the same stall should chat"
+
+    wary = World(_grudge_spec(), seed=5, mind=ScriptedMind())
+    wary.add_memory(wary.agents["xan"], "observation", "Yve threatened me with a knife", 10,
+                    subject="yve", predicate="threatened", valence=-0.9)
+    assert _xan_talks_to_yve(wary, end) == 0
+    assert wary.log.digest != plain.log.digest
+
+
+def test_negative_memory_changes_the_decision_itself() -> None:
+    """Same world, same moment, same RNG state: only the memory differs."""
+    def decision(with_grudge: bool) -> Action:
+        world = World(_grudge_spec(), seed=5, mind=ScriptedMind())
+        world.run_until(9 * H)
+        xan = world.agents["xan"]
+        while xan.location != "square" or world.now - xan.last_talk.get("yve", -999) < 200:
+            world.run_until(world.now + 10)  # a moment when chatting is not "too soon"
+        if with_grudge:
+            world.add_memory(world.agents["xan"], "observation",
+                             "Yve threatened me with a knife", 10, subject="yve", valence=-0.9)
+        situation = world.situation(world.agents["xan"])
+        assert "yve" in situation.present
+        mind = ScriptedMind()
+        for _ in range(20):  # several rolls: a friendly xan talks at least once
+            action = mind.choose(world, situation)
+            if action.kind == TALK:
+                return action
+        return action
+
+    assert decision(False) == Action(TALK, "yve", duration=15)
+    assert decision(True).kind != TALK
