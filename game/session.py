@@ -103,8 +103,8 @@ class GameSession:
         self.loop = 1
         self.status = "playing"
         self._seen_memory = len(self.world.agents[self.player].memory)
-        for fact_id, (_, _src) in self.world.agents[self.player].known_facts.items():
-            self.notebook.add_fact(fact_id)
+        for fact_id in list(self.world.agents[self.player].known_facts):
+            self._learn_fact(fact_id, "you have always known")
         self._snapshot(None, "The loop begins.")
         self._say(self.spec["mystery"]["intro"])
 
@@ -218,8 +218,13 @@ class GameSession:
         if cmd.target == self.here():
             raise CommandError("you are already there")
         minutes = self.world.travel_time(self.here(), cmd.target)
-        self._spend(Action(MOVE, cmd.target, duration=max(1, minutes or 1)))
         loc = self.world.locations[cmd.target]
+        if minutes is None:
+            raise CommandError(f"there is no way to {loc.name} from here")
+        if not self.world.may_enter(self.me, cmd.target, self.world.now + minutes):
+            why = "private" if loc.kind == "private" else "closed at that hour"
+            raise CommandError(f"{loc.name} is {why}")
+        self._spend(Action(MOVE, cmd.target, duration=max(1, minutes or 1)))
         people = ", ".join(p["name"] for p in self.visible_people()) or "nobody"
         return Outcome([f"You walk to {loc.name} ({minutes} min). Here: {people}."])
 

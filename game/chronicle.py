@@ -1,0 +1,43 @@
+"""What the town did: a day-by-day chronicle and a summary, from a world's event log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.engine.world import World
+
+NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "murder", "watch", "arrest")
+
+
+def chronicle(world: World) -> list[dict[str, Any]]:
+    """One entry per day: [{'day': 1, 'events': [{'time', 'kind', 'actor', 'text'}]}]."""
+    days: dict[int, list[dict[str, Any]]] = {}
+    facts = world.facts
+    for e in world.log.events:
+        if e.kind not in NOTABLE:
+            continue
+        if e.kind == "talk" and not e.data.get("facts"):
+            continue
+        actor = world.agents[e.actor].name if e.actor in world.agents else e.actor
+        if e.kind == "fact_spread":
+            to = world.agents[e.data["to"]].name
+            text = f"{actor} told {to}: {facts[e.data['fact']].text}"
+        elif e.kind == "talk":
+            other = world.agents[e.data["with"]].name
+            text = f"{actor} and {other} talked ({', '.join(e.data['facts'])})"
+        else:
+            text = e.data.get("text", e.kind)
+        days.setdefault(e.t // 1440, []).append(
+            {"time": world.calendar.short(e.t), "kind": e.kind, "actor": e.actor, "text": text})
+    return [{"day": d + 1, "events": evs} for d, evs in sorted(days.items())]
+
+
+def summary(world: World) -> list[dict[str, Any]]:
+    talks: dict[str, int] = {}
+    for e in world.log.events:
+        if e.kind == "talk":
+            talks[e.actor] = talks.get(e.actor, 0) + 1
+            talks[e.data["with"]] = talks.get(e.data["with"], 0) + 1
+    return [{"id": a.id, "name": a.name, "alive": a.alive, "talks": talks.get(a.id, 0),
+             "facts": len(a.known_facts), "memories": len(a.memory),
+             "location": a.location or f"→{a.travel_to}"} for a in world.order]
