@@ -231,7 +231,7 @@ class GameSession:
     def _do_wait(self, cmd: Command) -> Outcome:
         minutes = max(5, min(cmd.minutes or 30, 12 * 60))
         self.world.perform(self.player, Action(WAIT, self.here(), duration=15))
-        self._run_to(self.world.now + minutes - 15)
+        self._run_to(self.world.now + minutes)
         return Outcome([f"You wait {minutes} minutes."])
 
     def _do_greet(self, cmd: Command) -> Outcome:
