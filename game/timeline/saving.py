@@ -1,0 +1,69 @@
+"""Save a game session to a file, and load one back by replaying it.
+
+A save holds the seed and the player's command history (what replay needs) plus the
+tree and notebook (what a slot list, a report or ``--verify`` look at). Loading never
+trusts the stored state: it replays the history, so a save cannot smuggle in a world.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import game
+from game.scenario.build import story_hash
+from game.scenario.loader import resolve_story_path
+from game.session import GameSession
+
+
+def _story_ref(session: GameSession) -> str:
+    """A story reference replay can load: the scenario id if it names this exact story."""
+    by_id = resolve_story_path(session.scenario_id)
+    try:
+        if by_id.is_file() and story_hash(by_id.read_text(encoding="utf-8")) == \
+                session.content_hash:
+            return session.scenario_id
+    except OSError:
+        pass
+    return str(session.story_result.file)
+
+
+def session_payload(session: GameSession) -> dict[str, Any]:
+    """The plain-data payload of a save (no API keys: minds contribute only name and record)."""
+    return {
+        "story": _story_ref(session),
+        "seed": session.seed,
+        "mind": getattr(session.mind, "name", "scripted"),
+        "history": session.history,
+        "tree": session.tree.to_state(),
+        "notebook": session.notebook.to_state(),
+        "llm_record": getattr(session.mind, "record", None) or [],
+    }
+
+
+def save_session(session: GameSession, path: str | Path, summary: str | None = None,
+                 created: str | None = None) -> None:
+    """Write ``session`` to ``path`` atomically (``created`` fixed for reproducible bytes)."""
+    from game.timeline.savefile import write_save
+
+    if summary is None:
+        summary = (f"{session.story.scenario.title} — loop {session.loop}, "
+                   f"{session.clock_text()}")
+    if created is None:
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+    header = {"game_version": game.__version__, "scenario_id": session.scenario_id,
+              "scenario_hash": session.content_hash, "created": created,
+              "summary": summary[:500]}
+    write_save(path, header, session_payload(session))
+
+
+def load_session(path: str | Path) -> GameSession:
+    """Rebuild the session a save describes by replaying it; raises ReplayError."""
+    from game.timeline.replay import ReplayError, read_for_replay, replay_payload
+
+    _, payload = read_for_replay(path)
+    session, problems = replay_payload(payload)
+    if problems:
+        raise ReplayError(f"{path}: {problems[0]}")
+    return session
