@@ -170,8 +170,6 @@ def _stale_listener_actions(world: World) -> list[tuple[int, str, str]]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: World._decide applies a batch member's "
-                   "stale decision after another member drew it into a conversation")
 def test_a_listener_keeps_its_conversation() -> None:
     """Decisions in one batch are chosen together but applied in turn. Once an agent
     has been drawn into a conversation, its own stale decision must not also apply:

@@ -325,7 +325,11 @@ class World:
         situations = [self.situation(agent) for agent in due]
         choices = self.mind.decide(self, situations) if situations else []
         self.stats["batches"] += 1
-        for agent, situation, action in zip(due, situations, choices, strict=True):
+        versions = [agent.version for agent in due]
+        for agent, version, situation, action in zip(due, versions, situations, choices,
+                                                     strict=True):
+            if agent.version != version:
+                continue  # drawn into a conversation earlier in this batch: choice is stale
             self.stats["decisions"] += 1
             if action not in situation.allowed:
                 self.stats["invalid_decisions"] += 1

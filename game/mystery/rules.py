@@ -107,8 +107,9 @@ class MysteryRules:
         if st["status"] == "dormant":
             if holds(plot["trigger"], world, self) and holds(plot["motive_holds"], world, self):
                 st["status"] = "active"
-                world.emit("plot", owner.id, "", {"plot": plot["id"], "stage": "active",
-                                                  "text": f"{owner.name} resolves: {plot['motive']}"})
+                text = f"{owner.name} resolves: {plot['motive']}"
+                world.emit("plot", owner.id, "",
+                           {"plot": plot["id"], "stage": "active", "text": text})
             else:
                 return
         reason = self._abandon_reason(world, plot, owner, victim)
@@ -319,8 +320,9 @@ class MysteryRules:
         world.emit("conspire", owner.id, here, {
             "with": other.id, "plot": plot["id"], "agreed": willing, "importance": 5,
             "text": f"{owner.name} and {other.name} spoke in low voices"})
+        victim_name = world.agents[plot["victim"]].name
         world.add_memory(other, "conversation",
-                         f"{owner.name} asked me to help against {world.agents[plot['victim']].name}",
+                         f"{owner.name} asked me to help against {victim_name}",
                          8, subject=owner.id, predicate="conspired", obj=plot["victim"],
                          tags=(owner.id, "conspiracy"), valence=-0.2)
         return action.duration

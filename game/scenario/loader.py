@@ -50,7 +50,8 @@ def load_story(path: str | FsPath) -> LoadResult:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        return LoadResult(name, None, [StoryProblem(name, None, (), f"cannot read: {exc.strerror}")])
+        problem = StoryProblem(name, None, (), f"cannot read: {exc.strerror}")
+        return LoadResult(name, None, [problem])
     if len(raw) > MAX_STORY_BYTES:
         return LoadResult(name, None, [StoryProblem(name, None, (), "file is larger than 4 MiB")])
     try:
@@ -72,7 +73,8 @@ def load_story_text(text: str, name: str = "<story>") -> LoadResult:
         return LoadResult(name, None, [StoryProblem(name, line, (), f"invalid TOML: {clean}")],
                           text=text)
     except RecursionError:
-        return LoadResult(name, None, [StoryProblem(name, None, (), "invalid TOML: nested too deeply")])
+        problem = StoryProblem(name, None, (), "invalid TOML: nested too deeply")
+        return LoadResult(name, None, [problem])
     lines = LineMap(text)
     try:
         story = Story.model_validate(data)

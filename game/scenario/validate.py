@@ -149,7 +149,8 @@ def _check_characters(c: _Checker) -> None:
             c.need("location", entry.location, path + ("location",))
             start, end = parse_hhmm(entry.start), parse_hhmm(entry.end)
             if end <= start:
-                c.err(path + ("end",), f"routine ends ({entry.end}) before it starts ({entry.start})")
+                c.err(path + ("end",),
+                      f"routine ends ({entry.end}) before it starts ({entry.start})")
             loc = locs.get(entry.location)
             if loc is None or not loc.hours:
                 continue
