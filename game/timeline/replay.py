@@ -148,7 +148,7 @@ def replay_save(path: str | Path, verify: bool = False) -> ReplayResult:
             raise ReplayError(f"{path}: {exc}") from None
         checked, diffs = compare_trees(saved, session.tree)
         result.nodes_checked = checked
-        problems += diffs
+        problems = diffs + problems  # the first snapshot that differs comes first
     result.divergences = problems
     result.final_digest = session.world.log.digest
     result.seconds = time.perf_counter() - started

@@ -1,0 +1,78 @@
+"""save_session / load_session: loading replays, and save -> load -> save is byte-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.session import Command, GameSession
+from game.timeline.examples import CREATED, play_example
+from game.timeline.replay import ReplayError
+from game.timeline.savefile import read_header, read_save, write_save
+from game.timeline.saving import load_session, save_session
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_save_load_save_identical_bytes(tmp_path: Path) -> None:
+    session = play_example("tutorial")
+    a, b = tmp_path / "a.hsav", tmp_path / "b.hsav"
+    save_session(session, a, created=CREATED)
+    loaded = load_session(a)
+    save_session(loaded, b, created=CREATED)
+    assert a.read_bytes() == b.read_bytes()
+    assert loaded.world.log.digest == session.world.log.digest
+    assert loaded.tree.head == session.tree.head and len(loaded.tree) == len(session.tree)
+
+
+def test_example_file_is_reproducible(tmp_path: Path) -> None:
+    """The committed example is exactly what the generator writes today."""
+    out = tmp_path / "t.hsav"
+    save_session(play_example("tutorial"), out, created=CREATED)
+    assert out.read_bytes() == (ROOT / "saves" / "tutorial.hsav").read_bytes()
+
+
+def test_header_and_payload(tmp_path: Path) -> None:
+    session = GameSession("tutorial")
+    session.start()
+    session.skip("hours", 1)
+    path = tmp_path / "s.hsav"
+    save_session(session, path)
+    header = read_header(path)
+    assert header.scenario_id == "tutorial"
+    assert header.scenario_hash == session.content_hash
+    assert header.summary.startswith("The Lamp at Gullhaven — loop 1, Day 1")
+    _, payload = read_save(path)
+    assert payload["story"] == "tutorial" and payload["seed"] == session.seed
+    assert payload["mind"] == "scripted" and payload["llm_record"] == []
+    assert payload["history"] == session.history
+
+
+def test_load_replays_instead_of_trusting_saved_state(tmp_path: Path) -> None:
+    session = GameSession("tutorial")
+    session.start()
+    session.do(Command("search"))
+    path = tmp_path / "s.hsav"
+    save_session(session, path, created=CREATED)
+    header, payload = read_save(path)
+    payload["notebook"] = {"forged": True}
+    payload["tree"]["nodes"][-1][5] = "f" * 64
+    write_save(path, header.model_dump(exclude={"payload_size", "payload_compressed"}),
+               payload)
+    loaded = load_session(path)
+    assert loaded.tree.node(len(loaded.tree) - 1).digest == session.world.log.digest
+    assert loaded.notebook.to_state() == session.notebook.to_state()
+
+
+def test_load_of_broken_history_raises(tmp_path: Path) -> None:
+    session = GameSession("tutorial")
+    session.start()
+    path = tmp_path / "s.hsav"
+    save_session(session, path, created=CREATED)
+    header, payload = read_save(path)
+    payload["history"] = [{"verb": "fly"}]
+    write_save(path, header.model_dump(exclude={"payload_size", "payload_compressed"}),
+               payload)
+    with pytest.raises(ReplayError, match="history entry 0"):
+        load_session(path)
