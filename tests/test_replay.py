@@ -29,7 +29,11 @@ def test_there_are_examples_with_a_branch() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_verify(path: Path) -> None:
-    result = replay_save(path, verify=True)
+    try:
+        result = replay_save(path, verify=True)
+    except ReplayError as exc:
+        pytest.fail(f"{exc}\nIf a story was edited on purpose, regenerate the examples: "
+                    "python -m game.timeline.examples saves/")
     assert result.ok, result.describe()
     _, payload = read_save(path)
     assert result.nodes_checked == len(payload["tree"]["nodes"]) > 1

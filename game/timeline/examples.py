@@ -58,7 +58,7 @@ def write_examples(out_dir: Path) -> list[str]:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             notes.append(f"{story}: skipped (does not load: {first})")
             continue
-        path = out_dir / f"{session.scenario_id}.hsav"
+        path = out_dir / f"{story}.hsav"
         save_session(session, path, created=CREATED)
         notes.append(f"{story}: wrote {path} ({path.stat().st_size} bytes, "
                      f"{len(session.tree)} nodes, {len(session.history)} commands)")
