@@ -59,6 +59,7 @@ class LineMap:
                 keys = tuple(_split_key(header.group(2)))
                 base = self._resolve(keys, counters)
                 if header.group(1) == "[[":
+                    self.lines.setdefault(base, lineno)  # the array itself: its first entry
                     index = counters.get(base, -1) + 1
                     counters[base] = index
                     prefix = base + (index,)

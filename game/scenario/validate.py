@@ -238,5 +238,6 @@ def _check_plots(c: _Checker) -> None:
         if acts and obtainable and victim == story.scenario.player:
             murderers += 1
     if murderers == 0:
-        c.err(("plots",), "no possible murderer: no plot against the player has an 'act' step "
+        where: Path = ("plots",) if story.plots else ("scenario", "player")
+        c.err(where, "no possible murderer: no plot against the player has an 'act' step "
               "and obtainable means")
