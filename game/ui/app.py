@@ -1,0 +1,267 @@
+"""The window, the pygame_gui manager and the scene stack; ``step()`` is one frame.
+
+Tests and the screenshot tool drive the game by posting events and calling ``step``;
+``run`` is the real loop. The UI only ever talks to ``GameSession``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pygame_gui
+
+from game.session import GameSession
+from game.timeline import paths
+from game.ui import gameplay, style
+from game.ui.scene import Scene
+from game.ui.settings import Settings
+
+THEME = Path(__file__).with_name("theme.json")
+HINT_H = 28
+
+
+def build_theme(scale: float) -> dict[str, Any]:
+    """The theme JSON with every font size multiplied by the text-size setting."""
+    theme = json.loads(THEME.read_text(encoding="utf-8"))
+    for block in theme.values():
+        f = block.get("font") if isinstance(block, dict) else None
+        if f and "size" in f:
+            f["size"] = str(max(8, round(int(f["size"]) * scale)))
+        if f and f.get("name") == "dejavu":
+            f.update({"regular_path": str(style.REGULAR), "bold_path": str(style.BOLD),
+                      "italic_path": str(style.ITALIC),
+                      "bold_italic_path": str(style.BOLD_ITALIC)})
+    return theme
+
+
+class App:
+    def __init__(self, story: str | None = None, seed: int | None = None,
+                 saves_dir: str | None = None, size: tuple[int, int] = (1280, 720),
+                 fullscreen: bool = False, config_path: str | Path | None = None) -> None:
+        pygame.init()
+        self.config_path = Path(config_path) if config_path else None
+        self.settings = Settings.load(self.config_path)
+        self.saves_dir = paths.saves_dir(saves_dir)
+        self.story = story
+        self.seed = seed
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        self.screen = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("Hindsight")
+        self.clock = pygame.time.Clock()
+        self.manager = self._make_manager(self.screen.get_size())
+        self.scenes: list[Scene] = []
+        self.running = True
+        self.session: GameSession | None = None
+        self.story_path: str = story or ""
+        self.message = ""  # a one-line status shown in the hint bar
+        self.frames = 0
+
+    # ----------------------------------------------------------- manager
+    def _make_manager(self, size: tuple[int, int]) -> pygame_gui.UIManager:
+        style.set_scale(self.settings.text_scale)
+        manager = pygame_gui.UIManager(size, build_theme(self.settings.text_scale),
+                                       enable_live_theme_updates=False)
+        manager.add_font_paths("dejavu", str(style.REGULAR), str(style.BOLD),
+                               str(style.ITALIC), str(style.BOLD_ITALIC))
+        return manager
+
+    def apply_settings(self) -> None:
+        """Rebuild the manager (text size) and the top scene's widgets."""
+        if self.scenes:
+            self.scenes[-1].teardown()
+        self.manager = self._make_manager(self.screen.get_size())
+        from game.ui import portraits
+        portraits._CACHE.clear()
+        if self.scenes:
+            self.scenes[-1].build()
+
+    def set_window(self, size: tuple[int, int], fullscreen: bool) -> None:
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        self.screen = pygame.display.set_mode(size, flags)
+        self.resized()
+
+    def resized(self) -> None:
+        self.manager.set_window_resolution(self.screen.get_size())
+        if self.scenes:
+            self.scenes[-1].relayout()
+
+    # ----------------------------------------------------------- scenes
+    @property
+    def top(self) -> Scene | None:
+        return self.scenes[-1] if self.scenes else None
+
+    def push(self, scene: Scene) -> Scene:
+        if self.scenes:
+            self.scenes[-1].leave()
+        self.scenes.append(scene)
+        scene.enter()
+        return scene
+
+    def pop(self) -> Scene | None:
+        if len(self.scenes) <= 1:
+            return None
+        old = self.scenes.pop()
+        old.leave()
+        self.scenes[-1].enter()
+        return old
+
+    def replace(self, scene: Scene) -> Scene:
+        if self.scenes:
+            self.scenes.pop().leave()
+        self.scenes.append(scene)
+        scene.enter()
+        return scene
+
+    def reset_to(self, *scenes: Scene) -> None:
+        """Clear the stack (e.g. back to the title, or into a freshly loaded game)."""
+        while self.scenes:
+            self.scenes.pop().leave()
+        for i, scene in enumerate(scenes):
+            self.scenes.append(scene)
+            if i == len(scenes) - 1:
+                scene.enter()
+
+    def typing(self) -> bool:
+        """True while a text box has focus, so letter hotkeys go to the text instead."""
+        for el in self.manager.get_focus_set() or ():
+            if isinstance(el, (pygame_gui.elements.UITextEntryLine,
+                               pygame_gui.elements.UITextEntryBox)):
+                return True
+        return False
+
+    # ----------------------------------------------------------- game
+    def start_game(self, story: str, seed: int | None = None) -> None:
+        from game.ui.scenes.town import TownScene
+        self.session = gameplay.new_session(story, seed)
+        self.story_path = story
+        self.reset_to(self.title_scene(), TownScene(self))
+
+    def load_game(self, path: str | Path) -> None:
+        from game.ui.scenes.town import TownScene
+        self.session, self.story_path = gameplay.load(path)
+        self.reset_to(self.title_scene(), TownScene(self))
+        self.show_status_scene()
+
+    def title_scene(self) -> Scene:
+        from game.ui.scenes.title import TitleScene
+        return TitleScene(self)
+
+    def show_status_scene(self) -> None:
+        """After any action: if the loop is over, show the death or ending screen."""
+        from game.ui.scenes.ending import EndScene
+        s = self.session
+        if s is not None and s.status in ("dead", "ended") and \
+                not isinstance(self.top, EndScene):
+            self.autosave()
+            self.push(EndScene(self))
+
+    def thumbnail(self) -> bytes | None:
+        try:
+            from game.ui.mapview import MapView
+            surf = pygame.Surface((192, 108))
+            view = MapView(surf.get_rect())
+            view.refresh(self.session)
+            view.draw(surf)
+            return gameplay.png_bytes(surf)
+        except (pygame.error, ValueError):
+            return None
+
+    def autosave(self, slot: str = paths.AUTOSAVE) -> Path | None:
+        if self.session is None:
+            return None
+        try:
+            p = gameplay.save(self.session, self.story_path, self.saves_dir, slot,
+                              self.thumbnail())
+            self.message = f"Saved to {p.name}"
+            return p
+        except Exception as exc:  # noqa: BLE001 - a failed save must not crash the game
+            self.message = f"Save failed: {exc}"
+            return None
+
+    def quit(self) -> None:
+        if self.session is not None and self.session.history:
+            self.autosave()
+        self.running = False
+
+    # ----------------------------------------------------------- loop
+    def step(self, dt: float | None = None) -> None:
+        """One frame: events, update, draw, flip. Tests call this directly."""
+        if dt is None:
+            dt = self.clock.tick(60) / 1000.0
+        for event in pygame.event.get():
+            self.dispatch(event)
+            if not self.running:
+                return
+        top = self.top
+        if top is not None:
+            top.update(dt)
+        self.manager.update(dt)
+        self.render(self.screen)
+        pygame.display.flip()
+        self.frames += 1
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE:
+            if not (pygame.display.get_surface().get_flags() & pygame.FULLSCREEN):
+                self.screen = pygame.display.get_surface()
+            self.resized()
+            return
+        self.manager.process_events(event)
+        top = self.top
+        if top is not None:
+            top.handle_event(event)
+
+    def render(self, surface: pygame.Surface) -> None:
+        surface.fill(style.BG)
+        top = self.top
+        if top is not None:
+            top.draw(surface)
+        self.manager.draw_ui(surface)
+        self._hint_bar(surface)
+
+    def _hint_bar(self, surface: pygame.Surface) -> None:
+        w, h = surface.get_size()
+        bar = pygame.Rect(0, h - HINT_H, w, HINT_H)
+        pygame.draw.rect(surface, (10, 12, 18), bar)
+        pygame.draw.line(surface, (60, 68, 88), bar.topleft, bar.topright)
+        f = style.font(14)
+        hints = self.top.hints if self.top else ""
+        surface.blit(f.render(hints, True, style.DIM), (12, bar.y + (HINT_H - f.get_height()) // 2))
+        if self.message:
+            msg = f.render(self.message, True, style.GOLD)
+            surface.blit(msg, (w - msg.get_width() - 12, bar.y + (HINT_H - f.get_height()) // 2))
+
+    def run(self) -> int:
+        while self.running:
+            self.step()
+        pygame.quit()
+        return 0
+
+    def snapshot_state(self) -> Any:
+        """Game state as plain data, for the 'draw never mutates' check."""
+        s = self.session
+        if s is None:
+            return None
+        return copy.deepcopy((s.world.snapshot(), s.notebook.to_state(), s.history,
+                              s.status, s.loop, len(s.tree), s.feed))
+
+
+def content_height(app: App) -> int:
+    return app.screen.get_height() - HINT_H
+
+
+def run(story: str | None = None, seed: int | None = None, saves_dir: str | None = None,
+        size: tuple[int, int] = (1280, 720), fullscreen: bool = False) -> int:
+    """Entry point for ``hindsight play``: open the title screen and run until quit."""
+    os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
+    app = App(story, seed, saves_dir, size, fullscreen)
+    app.push(app.title_scene())
+    return app.run()

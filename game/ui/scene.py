@@ -1,0 +1,82 @@
+"""Scene stack entries: only the top scene owns live widgets; draw() only reads state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pygame_gui
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+class Scene:
+    """A screen. ``build`` creates widgets for the current window size; ``teardown`` kills them.
+
+    The App calls ``enter`` when the scene becomes the top of the stack and ``leave`` when it
+    stops being the top, so a resize or a pop simply rebuilds the widgets.
+    """
+
+    name = "scene"
+    hints = "Esc back"
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.elements: list[Any] = []
+
+    # lifecycle
+    def enter(self) -> None:
+        self.build()
+
+    def leave(self) -> None:
+        self.teardown()
+
+    def build(self) -> None:
+        """Create widgets; subclasses add them with ``self.add``."""
+
+    def teardown(self) -> None:
+        for el in self.elements:
+            el.kill()
+        self.elements.clear()
+
+    def relayout(self) -> None:
+        self.teardown()
+        self.build()
+
+    def add(self, element: Any) -> Any:
+        self.elements.append(element)
+        return element
+
+    # loop
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """Return True when the event was used."""
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            return self.on_button(event.ui_element)
+        if event.type == pygame.KEYDOWN and not self.app.typing():
+            return self.on_key(event.key)
+        return False
+
+    def on_button(self, element: Any) -> bool:
+        return False
+
+    def on_key(self, key: int) -> bool:
+        if key == pygame.K_ESCAPE:
+            self.app.pop()
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        """Advance animations (and, for the skip scene, the simulation in slices)."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw what pygame_gui doesn't. Must not change game state."""
+
+    # helpers
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.app.screen.get_size()
+
+    @property
+    def session(self):
+        return self.app.session

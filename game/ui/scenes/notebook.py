@@ -1,0 +1,196 @@
+"""The notebook: clues, people, testimonies (contradictions marked), deaths, accusation board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+from pygame_gui.elements import UIDropDownMenu
+
+from game.session import Command, CommandError
+from game.ui.app import content_height
+from game.ui.scene import Scene
+from game.ui.widgets import button, dd_value, dim, esc, gold, label, red, textbox
+
+TABS = (("clues", "1. Clues"), ("people", "2. People"), ("testimony", "3. Testimonies"),
+        ("deaths", "4. Deaths"), ("accuse", "5. Accuse"))
+KINDS = ("motive", "means", "opportunity")
+
+
+class NotebookScene(Scene):
+    name = "notebook"
+    hints = "1-5 tabs · Tab next tab · Enter accuse (on the board) · Esc back"
+
+    def __init__(self, app: Any, tab: str = "clues") -> None:
+        super().__init__(app)
+        self.tab = tab
+        self.rows = 1
+        self.verdict = ""
+        self.tab_buttons: dict[Any, str] = {}
+        self.menus: list[dict[str, Any]] = []
+        self.picks: list[dict[str, str]] = []
+
+    def build(self) -> None:
+        w, _ = self.size
+        h = content_height(self.app)
+        pad = 16
+        label(self, (pad, 8, 300, 36), "Notebook", "@heading")
+        bw = min(170, (w - 2 * pad - 320) // len(TABS))
+        self.tab_buttons = {}
+        for i, (key, text) in enumerate(TABS):
+            b = button(self, (320 + i * (bw + 6), 8, bw, 34), text, "",
+                       "@primary" if key == self.tab else "@tab")
+            self.tab_buttons[b] = key
+        self.back = button(self, (w - pad - 110, 8, 110, 34), "Back (Esc)")
+        y = 54
+        rect = (pad, y, w - 2 * pad, h - y - pad)
+        if self.tab == "accuse":
+            self._build_board(rect)
+        else:
+            textbox(self, rect, getattr(self, f"_{self.tab}")())
+
+    # ----------------------------------------------------------- pages
+    def _name(self, ident: str) -> str:
+        a = self.session.world.agents.get(ident)
+        return a.name if a else ident
+
+    def _clues(self) -> str:
+        s = self.session
+        rows = []
+        for c in s.notebook.clues.values():
+            ev = ", ".join(f"{e['kind']} → {self._name(e['culprit'])}" for e in c["evidence"])
+            rows.append(f"{gold('<b>' + esc(c['text']) + '</b>')}<br>"
+                        + dim(esc(f"loop {c['loop']} · {s.world.calendar.format(c['t'])} · "
+                                  f"{c['source']}" + (f" · evidence: {ev}" if ev else ""))))
+        return "<br><br>".join(rows) or dim("No clues yet. Talk to people, search places, "
+                                            "and watch.")
+
+    def _people(self) -> str:
+        s = self.session
+        nb = s.notebook
+        rows = []
+        for p in s.suspects():
+            pid = p["id"]
+            said = sum(1 for t in nb.testimonies if t["speaker"] == pid)
+            about = [c for c in nb.clues.values() if any(e["culprit"] == pid
+                                                          for e in c["evidence"])]
+            lies = [c for c in nb.contradictions if c["subject"] == pid]
+            a = s.world.agents[pid]
+            line = f"<b>{esc(p['name'])}</b> — {esc(a.role)}. Spoke to you {said} time(s)."
+            if lies:
+                line += " " + red(f"<b>Caught in {len(lies)} contradiction(s).</b>")
+            if about:
+                line += "<br>" + "<br>".join(gold("• " + esc(c["text"])) for c in about)
+            rows.append(line)
+        return "<br><br>".join(rows) or dim("Nobody yet.")
+
+    def _testimony(self) -> str:
+        s = self.session
+        nb = s.notebook
+        bad = {c["a"] for c in nb.contradictions} | {c["b"] for c in nb.contradictions}
+        rows = []
+        for t in reversed(nb.testimonies):
+            head = (f"{esc(self._name(t['speaker']))} (loop {t['loop']}, "
+                    f"{esc(s.world.calendar.format(t['t']))}, about {esc(t['topic'])}"
+                    f"{' ' + esc(t['arg']) if t['arg'] else ''})")
+            text = esc(t["text"])
+            if t["id"] in bad:
+                rows.append(red(f"<b>✗ CONTRADICTED</b> {head}") + f"<br>{text}")
+            else:
+                rows.append(dim(head) + f"<br>{text}")
+        for c in nb.contradictions:
+            rows.insert(0, red(f"<b>Contradiction:</b> {esc(self._name(c['subject']))} placed at "
+                               f"{esc(c['a_says'])} and at {esc(c['b_says'])} "
+                               f"({esc(s.world.calendar.format(c['t']))})."))
+        return "<br><br>".join(rows) or dim("Nobody has told you anything yet.")
+
+    def _deaths(self) -> str:
+        nb = self.session.notebook
+        rows = [esc(d["text"]) for d in nb.deaths]
+        for a in nb.accusations:
+            rows.append(dim(f"Loop {a['loop']}: you accused "
+                            f"{esc(', '.join(self._name(e['culprit']) for e in a['entries']))}"
+                            f" — {'confirmed' if a['confirmed'] else 'not believed'}."))
+        return "<br>".join(rows) or dim("You have not died yet. You will.")
+
+    # ----------------------------------------------------------- board
+    def _build_board(self, rect: tuple[int, int, int, int]) -> None:
+        s = self.session
+        x, y, w, h = rect
+        label(self, (x, y, w, 26), "Name the culprit(s) and cite one clue for each count. "
+              "The magistrate needs all three.", "@hint")
+        y += 34
+        people = [(p["name"], p["id"]) for p in s.suspects()]
+        clues = [(c["text"][:70] + ("…" if len(c["text"]) > 70 else ""), c["id"])
+                 for c in s.notebook.clues.values()] or [("(no clues yet)", "")]
+        self.menus = []
+        cw = (w - 20) // 4
+        for i in range(self.rows):
+            pick = self.picks[i] if i < len(self.picks) else {}
+            row: dict[str, Any] = {}
+            for j, field in enumerate(("culprit",) + KINDS):
+                label(self, (x + j * (cw + 6), y, cw, 22), field.capitalize(), "@hint")
+                opts = people if field == "culprit" else clues
+                start = next((o for o in opts if o[1] == pick.get(field)), opts[0])
+                row[field] = self.add(UIDropDownMenu(
+                    opts, start, pygame.Rect(x + j * (cw + 6), y + 22, cw, 34),
+                    self.app.manager, expansion_height_limit=260))
+            self.menus.append(row)
+            y += 66
+        self.add_row = button(self, (x, y, 200, 34), "+ Another culprit",
+                              "For a conspiracy", enabled=self.rows < 3)
+        self.accuse = button(self, (x + 210, y, 260, 34), "Accuse (Enter)",
+                             "Takes 30 minutes. Wrong accusations are remembered.", "@danger",
+                             enabled=s.status == "playing")
+        y += 46
+        textbox(self, (x, y, w, max(60, h - (y - rect[1]))), self.verdict or dim(
+            "Tip: a contradiction in testimony counts as opportunity; "
+            "what you see someone take can count as means."))
+
+    def _read_picks(self) -> list[dict[str, str]]:
+        return [{k: dd_value(m) for k, m in row.items()} for row in self.menus]
+
+    def do_accuse(self) -> None:
+        entries = self._read_picks()
+        self.picks = entries
+        try:
+            out = self.session.do(Command("accuse", extra=entries))
+        except CommandError as exc:
+            self.verdict = red(esc(str(exc)))
+        else:
+            ok = self.session.notebook.accusations[-1]["confirmed"]
+            self.verdict = (gold if ok else red)("<br>".join(esc(t) for t in out.lines))
+        self.relayout()
+        self.app.show_status_scene()
+
+    def on_button(self, el: Any) -> bool:
+        if el in self.tab_buttons:
+            self.picks = self._read_picks() if self.tab == "accuse" else self.picks
+            self.tab = self.tab_buttons[el]
+            self.relayout()
+        elif el is self.back:
+            self.app.pop()
+        elif self.tab == "accuse" and el is self.add_row:
+            self.picks = self._read_picks()
+            self.rows += 1
+            self.relayout()
+        elif self.tab == "accuse" and el is self.accuse:
+            self.do_accuse()
+        else:
+            return False
+        return True
+
+    def on_key(self, key: int) -> bool:
+        if pygame.K_1 <= key <= pygame.K_5:
+            self.tab = TABS[key - pygame.K_1][0]
+            self.relayout()
+            return True
+        if key == pygame.K_TAB:
+            keys = [t[0] for t in TABS]
+            self.tab = keys[(keys.index(self.tab) + 1) % len(keys)]
+            self.relayout()
+            return True
+        if key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.tab == "accuse":
+            self.do_accuse()
+            return True
+        return super().on_key(key)

@@ -1,0 +1,159 @@
+"""Replay viewer: re-run a saved history step by step; play, pause, speed, scrub.
+
+Scrubbing to step k rebuilds the session from the seed and re-applies k entries, so
+what you see is exactly what was played.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIHorizontalSlider
+
+from game.ui import gameplay, style
+from game.ui.app import content_height
+from game.ui.mapview import MapView
+from game.ui.scene import Scene
+from game.ui.widgets import button, dim, esc, gold, label, textbox
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+class ReplayScene(Scene):
+    name = "replay"
+    hints = "Space play/pause · ←/→ step · +/- speed · Home start · End finish · Esc back"
+
+    def __init__(self, app: Any, path: Any) -> None:
+        super().__init__(app)
+        data = gameplay.read_payload(path)
+        self.story = data["story"]
+        self.seed = int(data.get("seed", 0))
+        self.history = list(data.get("history") or [])
+        self.path = path
+        self.step_i = 0
+        self.playing = False
+        self.speed_i = 1
+        self.acc = 0.0
+        self.view = gameplay.new_session(self.story, self.seed)
+        self.map = MapView(pygame.Rect(0, 0, 10, 10))
+        self.last = ""
+
+    # the replay scene draws its own session, not the app's
+    @property
+    def session(self):
+        return self.view
+
+    def seek(self, k: int) -> None:
+        k = max(0, min(len(self.history), k))
+        if k < self.step_i:
+            self.view = gameplay.new_session(self.story, self.seed)
+            self.step_i = 0
+        while self.step_i < k:
+            entry = self.history[self.step_i]
+            try:
+                gameplay.apply_entry(self.view, entry)
+                self.last = self._describe(entry)
+            except Exception as exc:  # noqa: BLE001 - show, don't crash, on a bad entry
+                self.last = f"(step failed: {exc})"
+            self.step_i += 1
+        self.relayout()
+
+    def _describe(self, e: dict[str, Any]) -> str:
+        parts = [e.get("verb", "?"), e.get("target", ""), e.get("topic", ""), e.get("arg", "")]
+        if e.get("verb") == "skip" and e.get("minutes"):
+            parts.append(self.view.world.calendar.format(int(e["minutes"]))
+                         if e.get("topic") == "until" else str(e["minutes"]))
+        return " ".join(p for p in parts if p)
+
+    def build(self) -> None:
+        w, _ = self.size
+        h = content_height(self.app)
+        sw = min(400, max(320, w // 3))
+        bottom = 96
+        self.map.set_rect(pygame.Rect(0, 0, w - sw, h - bottom))
+        self.map.refresh(self.view)
+        x = w - sw + 12
+        iw = sw - 24
+        label(self, (x, 8, iw, 30), "Replay", "@heading")
+        label(self, (x, 40, iw, 28), self.view.clock_text(), "@clock")
+        label(self, (x, 70, iw, 24), f"Step {self.step_i}/{len(self.history)} · loop "
+              f"{self.view.loop} · {self.view.status}", "@hint")
+        rows = [gold(esc(self.last))] if self.last else []
+        for t, text in reversed(self.view.feed[-40:]):
+            rows.append(f"{gold(esc(self.view.time_label(t)))} {esc(text)}")
+        textbox(self, (x, 100, iw, h - 110), "<br>".join(rows) or dim("Press Space to play."))
+        y = h - bottom + 10
+        mw = w - sw - 24
+        self.slider = self.add(UIHorizontalSlider(pygame.Rect(12, y, mw, 30), self.step_i,
+                                                  (0, max(1, len(self.history))),
+                                                  self.app.manager))
+        y += 40
+        bw = 120
+        self.b_start = button(self, (12, y, bw, 36), "|< Start", "Home")
+        self.b_prev = button(self, (12 + (bw + 6), y, bw, 36), "< Step", "Left arrow")
+        self.b_play = button(self, (12 + 2 * (bw + 6), y, bw, 36),
+                             "Pause" if self.playing else "Play", "Space", "@primary")
+        self.b_next = button(self, (12 + 3 * (bw + 6), y, bw, 36), "Step >", "Right arrow")
+        self.b_speed = button(self, (12 + 4 * (bw + 6), y, bw, 36),
+                              f"Speed {SPEEDS[self.speed_i]:g}x", "+ / - (steps per second)")
+        self.b_back = button(self, (12 + 5 * (bw + 6), y, bw, 36), "Back (Esc)")
+
+    def on_button(self, el: Any) -> bool:
+        actions = {self.b_start: lambda: self.seek(0),
+                   self.b_prev: lambda: self.seek(self.step_i - 1),
+                   self.b_next: lambda: self.seek(self.step_i + 1),
+                   self.b_play: self.toggle, self.b_speed: self.faster,
+                   self.b_back: self.app.pop}
+        if el in actions:
+            actions[el]()
+            return True
+        return False
+
+    def toggle(self) -> None:
+        self.playing = not self.playing
+        if self.playing and self.step_i >= len(self.history):
+            self.seek(0)
+        self.relayout()
+
+    def faster(self, d: int = 1) -> None:
+        self.speed_i = (self.speed_i + d) % len(SPEEDS)
+        self.relayout()
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element is self.slider:
+            self.seek(int(self.slider.get_current_value()))
+            return True
+        return super().handle_event(event)
+
+    def on_key(self, key: int) -> bool:
+        keys = {pygame.K_SPACE: self.toggle, pygame.K_RIGHT: lambda: self.seek(self.step_i + 1),
+                pygame.K_LEFT: lambda: self.seek(self.step_i - 1),
+                pygame.K_HOME: lambda: self.seek(0),
+                pygame.K_END: lambda: self.seek(len(self.history)),
+                pygame.K_PLUS: self.faster, pygame.K_EQUALS: self.faster,
+                pygame.K_MINUS: lambda: self.faster(-1)}
+        if key in keys:
+            keys[key]()
+            return True
+        return super().on_key(key)
+
+    def update(self, dt: float) -> None:
+        self.map.t += dt
+        if not self.playing:
+            return
+        self.acc += dt * SPEEDS[self.speed_i]
+        if self.acc >= 1.0:
+            self.acc = 0.0
+            if self.step_i >= len(self.history):
+                self.playing = False
+                self.relayout()
+            else:
+                self.seek(self.step_i + 1)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.map.draw(surface)
+        w = self.size[0]
+        pygame.draw.rect(surface, style.PANEL, (self.map.rect.right, 0, w - self.map.rect.right,
+                                                 content_height(self.app)))
