@@ -291,6 +291,8 @@ class GameSession:
         """Who lied: the subject, if one of the two claims is the subject's own."""
         subject = contradiction["subject"]
         for tid in (contradiction["a"], contradiction["b"]):
+            if tid is None:
+                continue
             t = self.notebook.testimonies[tid]
             if t["speaker"] == subject and t["topic"] == "where":
                 return subject
@@ -587,6 +589,9 @@ class GameSession:
                 text = f"{w.calendar.short(node.created)} {node.text}"
                 lines.append(text)
                 self.feed.append((node.created, node.text))
+            where = next((t for t in node.tags if t in w.locations), "")
+            if node.kind == "observation" and where and node.subject in w.agents:
+                self.notebook.add_sighting(self.loop, node.subject, where, node.created)
             if node.predicate == "take" and node.object in means:
                 self.notebook.add_clue(
                     f"witness:take:{node.subject}:{node.object}",

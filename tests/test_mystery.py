@@ -203,3 +203,16 @@ def test_impossible_commands_are_refused_clearly() -> None:
     s.do(Command("wait", minutes=20))
     with pytest.raises(CommandError, match="only tell what you know"):
         s.do(Command("tell", target="corin", arg="asked_hours"))
+
+
+def test_a_lie_against_what_you_saw_yourself_is_caught() -> None:
+    s = GameSession(TUTORIAL)
+    s.start()
+    s.do(Command("wait", minutes=40))  # Odile comes to the lighthouse to watch you
+    s.do(Command("go", target="harbour"))
+    s.do(Command("wait", minutes=30))
+    if not any(p["id"] == "odile" for p in s.visible_people()):
+        pytest.skip("Odile is elsewhere on this seed")
+    answer = s.do(Command("ask", target="odile", topic="where", arg="07:40"))
+    assert answer.contradictions, answer.lines
+    assert answer.contradictions[0]["against"] == "your own eyes"

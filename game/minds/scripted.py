@@ -38,7 +38,9 @@ class ScriptedMind:
         self.decisions += 1
         agent = world.agents[s.agent_id]
         target = self._target_location(world, s)
-        avoid, seek = self._social_memory(world, s)
+        sociable = (s.location == target and not agent.is_player
+                    and not (s.plan_block is not None and s.plan_block.activity == "sleep"))
+        avoid, seek = self._social_memory(world, s) if sociable else ({}, set())
         best: Action = s.allowed[0]
         best_u = float("-inf")
         talk_roll = world.rng.random()

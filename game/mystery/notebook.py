@@ -30,6 +30,7 @@ class Notebook:
     contradictions: list[dict[str, Any]] = field(default_factory=list)
     deaths: list[dict[str, Any]] = field(default_factory=list)
     accusations: list[dict[str, Any]] = field(default_factory=list)
+    sightings: list[list[Any]] = field(default_factory=list)  # [loop, subject, location, t]
 
     def add_clue(self, clue_id: str, text: str, loop: int, t: int,
                  evidence: list[dict[str, str]] | None = None, source: str = "") -> bool:
@@ -61,16 +62,30 @@ class Notebook:
                                       "a": other["id"], "b": entry["id"],
                                       "a_says": c[1], "b_says": claim[1],
                                       "loop": entry["loop"]})
+        for claim in entry["claims"]:
+            for loop, subject, location, t in self.sightings:
+                if loop == entry["loop"] and subject == claim[0] and location != claim[1] \
+                        and abs(t - claim[2]) <= CONTRADICTION_WINDOW:
+                    found.append({"id": len(self.contradictions) + len(found),
+                                  "subject": subject, "t": claim[2], "a": None,
+                                  "b": entry["id"], "a_says": location, "b_says": claim[1],
+                                  "loop": loop, "against": "your own eyes"})
+                    break
         self.testimonies.append(entry)
         self.contradictions.extend(found)
         return found
 
+    def add_sighting(self, loop: int, subject: str, location: str, t: int) -> None:
+        """What the player saw with their own eyes: the evidence testimony is held to."""
+        self.sightings.append([loop, subject, location, t])
+
     def to_state(self) -> dict[str, Any]:
         return {"clues": self.clues, "facts": self.facts, "testimonies": self.testimonies,
                 "contradictions": self.contradictions, "deaths": self.deaths,
-                "accusations": self.accusations}
+                "accusations": self.accusations, "sightings": self.sightings}
 
     @classmethod
     def from_state(cls, s: dict[str, Any]) -> Notebook:
         return cls(dict(s["clues"]), list(s["facts"]), list(s["testimonies"]),
-                   list(s["contradictions"]), list(s["deaths"]), list(s["accusations"]))
+                   list(s["contradictions"]), list(s["deaths"]), list(s["accusations"]),
+                   list(s.get("sightings", [])))
