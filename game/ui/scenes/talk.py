@@ -39,6 +39,7 @@ class TalkScene(Scene):
         self.arg_menu: Any = None
         self.arg_entry: Any = None
         self.arg_text = "20:00"
+        self.arg_pick = ""  # the option id the argument menu starts on
 
     @property
     def agent(self) -> Any:
@@ -104,7 +105,8 @@ class TalkScene(Scene):
             self.arg_entry.set_text(self.arg_text)
         elif self.topic in ("person", "thing", "tell", "show", "warn"):
             if opts:
-                self.arg_menu = self.add(UIDropDownMenu(opts, opts[0], pygame.Rect(
+                start = next((o for o in opts if o[1] == self.arg_pick), opts[0])
+                self.arg_menu = self.add(UIDropDownMenu(opts, start, pygame.Rect(
                     x, y, min(620, iw - 160), 34), self.app.manager, expansion_height_limit=300))
             else:
                 label(self, (x, y, iw - 160, 34), "You have nothing to use for this yet.", "@hint")
@@ -193,6 +195,10 @@ class TalkScene(Scene):
         return True
 
     def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and \
+                event.ui_element is self.arg_menu:
+            self.arg_pick = dd_value(self.arg_menu)
+            return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.arg_entry:
             self.ask_now()
             return True
