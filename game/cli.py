@@ -120,8 +120,11 @@ def simulate_story(path: str, days: int | None, seed: int | None,
     session = GameSession(path, seed=seed)
     session.start()
     days = days or session.spec["mystery"]["loop_days"]
+    target = session.world.now + days * 1440
     session.skip("days", days, progress=progress_cb)
     w = session.world
+    # The town goes on after the victim dies: show the writer the whole span asked for.
+    w.run_until(target, progress=progress_cb)
     return {
         "scenario": session.scenario_id, "seed": session.seed, "days": days,
         "digest": w.log.digest, "events": len(w.log),
