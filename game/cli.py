@@ -89,11 +89,14 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         session = GameSession(story or "tutorial", seed=args.seed)
         session.start()
-        game = TextGame(session, sys.stdout)
         if args.commands:
+            game = TextGame(session, sys.stdout, saves_dir=args.saves_dir)
             lines = Path(args.commands).read_text(encoding="utf-8").splitlines()
             return game.run(lines, echo=True)
-        return game.run(_stdin_lines())
+        game = TextGame(session, sys.stdout, saving=True, saves_dir=args.saves_dir)
+        code = game.run(_stdin_lines())
+        print(game.save("autosave"))
+        return code
     try:
         from game.ui.app import run
     except ImportError as exc:  # the desktop UI is optional at import time only

@@ -20,13 +20,16 @@ HELP = """Commands (ids or first names):
   stay PERSON                   search     take ITEM       give ITEM PERSON
   wait MINUTES                  skip hours N | tonight | morning | days N | event | end
   accuse CULPRIT MOTIVE_CLUE MEANS_CLUE OPPORTUNITY_CLUE [; CULPRIT ...]
-  rewind [NODE]"""
+  rewind [NODE]                 save [SLOT]"""
 
 
 class TextGame:
-    def __init__(self, session: GameSession, out: TextIO) -> None:
+    def __init__(self, session: GameSession, out: TextIO, *, saving: bool = False,
+                 saves_dir: str | None = None) -> None:
         self.s = session
         self.out = out
+        self.saving = saving or saves_dir is not None
+        self.saves_dir = saves_dir
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -53,6 +56,8 @@ class TextGame:
         r = self.resolve
         if verb in ("look", "people", "map", "notebook", "clues", "help", "quit"):
             return verb
+        if verb == "save":
+            return self.save(args[0] if args else "autosave")
         if verb == "go" and args:
             return Command("go", target=r(" ".join(args)) if len(args) > 1 else r(args[0]))
         if verb in ("greet", "stay") and args:
@@ -132,6 +137,23 @@ class TextGame:
                 self.say(f"*** ENDING: {self.s.ending['title']} ***")
         self.say(f"Final digest: {self.s.world.log.digest}")
         return 0
+
+    def save(self, slot: str) -> str:
+        """Write a named slot (or the autosave) into the saves folder."""
+        from game.timeline.paths import saves_dir, slot_path
+        from game.timeline.savefile import SaveError
+        from game.timeline.saving import save_session
+
+        if not self.saving:
+            return "saving is off in scripted playthroughs (pass --saves-dir)"
+        try:
+            folder = saves_dir(self.saves_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = slot_path(folder, slot)
+            save_session(self.s, path)
+        except (SaveError, ValueError, OSError) as exc:
+            return f"! could not save: {exc}"
+        return f"saved to {path}"
 
     def info(self, what: str) -> None:
         s = self.s
