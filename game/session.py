@@ -547,7 +547,7 @@ class GameSession:
         if node_id is None:
             node_id = self._loop_start_node()
         snap = self.tree.snapshot(node_id)
-        self.mind = self.mind_factory()
+        # The mind is kept: its record of LLM answers spans every branch of the timeline.
         self.rules = MysteryRules(self.spec["mystery"])
         self.world = World.restore(snap["world"], self.mind, [self.rules])
         self.tree.head = node_id
