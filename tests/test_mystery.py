@@ -208,11 +208,12 @@ def test_impossible_commands_are_refused_clearly() -> None:
 def test_a_lie_against_what_you_saw_yourself_is_caught() -> None:
     s = GameSession(TUTORIAL)
     s.start()
-    s.do(Command("wait", minutes=40))  # Odile comes to the lighthouse to watch you
     s.do(Command("go", target="harbour"))
-    s.do(Command("wait", minutes=30))
-    if not any(p["id"] == "odile" for p in s.visible_people()):
-        pytest.skip("Odile is elsewhere on this seed")
-    answer = s.do(Command("ask", target="odile", topic="where", arg="07:40"))
+    s.do(Command("wait", minutes=20))  # Odile follows you to the harbour to learn your habits
+    seen = [t for _, who, where, t in s.notebook.sightings if (who, where) == ("odile", "harbour")]
+    assert seen, s.notebook.sightings
+    answer = s.do(Command("ask", target="odile", topic="where", arg=str(seen[0] + 5)))
+    assert "never left the shop" in answer.lines[0]
     assert answer.contradictions, answer.lines
     assert answer.contradictions[0]["against"] == "your own eyes"
+    assert "lie:odile" in s.notebook.clues
