@@ -184,6 +184,9 @@ class App:
             return None
 
     def quit(self) -> None:
+        top = self.top
+        if top is not None and hasattr(top, "busy") and top.busy():
+            top.stop()  # cancel a running skip before the session is saved
         if self.session is not None and self.session.history:
             self.autosave()
         self.running = False

@@ -1,26 +1,25 @@
 """Session plumbing for the UI: stories, saves, replays and time-sliced skipping.
 
-Nothing here draws. Skipping is split into fixed 60-game-minute chunks (one
-``session.skip('until', t)`` each), so the window keeps drawing between chunks and
-the result does not depend on frame timing.
+Nothing here draws. A skip runs ``session.skip`` on a worker thread (see SkipRunner)
+so the window never freezes.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from game.engine.clock import MINUTES_PER_DAY
-from game.session import Command, CommandError, GameSession
+from game.session import Command, CommandError, GameSession, Outcome
 from game.timeline import paths
 from game.timeline.savefile import SaveError, read_save, write_save
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY_DIR = ROOT / "story"
-CHUNK_MINUTES = 60
 
 
 def stories() -> list[tuple[str, str]]:
@@ -124,47 +123,88 @@ def png_bytes(surface: Any) -> bytes:
 
 
 class SkipRunner:
-    """A skip ahead cut into chunks; ``step(budget)`` runs chunks until the time budget is spent."""
+    """One ``session.skip`` on a worker thread, so the window keeps drawing while time passes.
 
-    def __init__(self, session: GameSession, kind: str, value: int = 0) -> None:
+    While it runs, only the worker touches the session; the UI reads ``view``, a copy of
+    what the player can see, refreshed from the engine's progress callback. The skip is a
+    single call (one history entry, one timeline node), so it replays exactly; a cancel is
+    recorded by the session as 'skip until <minute it stopped>'.
+    """
+
+    def __init__(self, session: GameSession, kind: str, value: int = 0,
+                 pace: float = 0.0) -> None:
         self.session = session
+        self.pace = pace  # seconds slept per decision batch: lets a demo show the map moving
+        self._last_view = 0.0
         self.kind = kind
+        self.value = value
         self.start = session.world.now
-        self.target = session.skip_target(kind, value)
-        if kind == "end":
-            self.target = min(self.target, session.loop_end)
-        self.witnessed: list[str] = []
-        self.new_clues: list[str] = []
-        self.cancelled = False
-        self.done = session.status != "playing" or session.world.now >= self.target
+        self.target = min(session.skip_target(kind, value), session.loop_end)
         self.clues_before = set(session.notebook.clues)
+        self.lock = threading.Lock()
+        self.view = self._capture(session.world.now)
+        self.outcome: Outcome | None = None
+        self.error: Exception | None = None
+        self.new_clues: list[str] = []
+        self._cancel = threading.Event()
+        self.thread = threading.Thread(target=self._work, name="hindsight-skip", daemon=True)
+        self.thread.start()
+
+    def _capture(self, now: int) -> dict[str, Any]:
+        s = self.session
+        return {"now": now, "clock": s.world.calendar.format(now), "here": s.here(),
+                "people": [dict(p) for p in s.visible_people()]}
+
+    def _progress(self, now: int, _target: int) -> None:  # runs on the worker thread
+        view = self._capture(now)
+        with self.lock:
+            self.view = view
+
+    def _should_cancel(self) -> bool:  # runs on the worker thread after every decision batch
+        if self.pace:
+            time.sleep(self.pace)
+        now = time.perf_counter()
+        if now - self._last_view >= 0.015:  # about one fresh view per frame
+            self._last_view = now
+            self._progress(self.session.world.now, self.target)
+        return self._cancel.is_set()
+
+    def _work(self) -> None:
+        try:
+            self.outcome = self.session.skip(self.kind, self.value, progress=self._progress,
+                                             should_cancel=self._should_cancel)
+        except Exception as exc:  # noqa: BLE001 - reported on the summary screen
+            self.error = exc
+        self.new_clues = [c for c in self.session.notebook.clues if c not in self.clues_before]
+
+    @property
+    def done(self) -> bool:
+        return not self.thread.is_alive()
+
+    @property
+    def cancelled(self) -> bool:
+        return bool(self.outcome and self.outcome.cancelled)
+
+    @property
+    def witnessed(self) -> list[str]:
+        return list(self.outcome.witnessed) if self.outcome else []
+
+    def snapshot_view(self) -> dict[str, Any]:
+        with self.lock:
+            return dict(self.view)
 
     @property
     def fraction(self) -> float:
+        now = self.session.world.now if self.done else self.snapshot_view()["now"]
         span = max(1, self.target - self.start)
-        return min(1.0, max(0.0, (self.session.world.now - self.start) / span))
+        return min(1.0, max(0.0, (now - self.start) / span))
 
     def cancel(self) -> None:
-        self.cancelled = True
-        self.done = True
+        self._cancel.set()
 
-    def step(self, budget_s: float = 0.010) -> None:
-        t0 = time.perf_counter()
-        while not self.done:
-            s = self.session
-            chunk_end = min(self.target, (s.world.now // CHUNK_MINUTES + 1) * CHUNK_MINUTES)
-            out = s.skip("until", chunk_end)
-            self.witnessed += out.witnessed
-            if s.status != "playing" or s.world.now >= self.target:
-                self.done = True
-            if time.perf_counter() - t0 >= budget_s:
-                break
-        if self.done:
-            self.new_clues = [c for c in self.session.notebook.clues if c not in self.clues_before]
-
-    def run_all(self) -> None:
-        while not self.done:
-            self.step(1.0)
+    def wait(self, timeout: float | None = None) -> bool:
+        self.thread.join(timeout)
+        return self.done
 
 
 def day_minutes(t: int) -> int:

@@ -39,6 +39,13 @@ class MapView:
         self.here = session.here()
         self._layout()
 
+    def set_view(self, here: str, people: list[dict[str, Any]]) -> None:
+        """Move the tokens from a copied view (used while a skip runs on another thread)."""
+        self.here = here
+        self.people = people
+        for loc in self.locs:
+            loc["here"] = loc["id"] == here
+
     def set_rect(self, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect)
         self._layout()

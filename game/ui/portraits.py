@@ -36,15 +36,27 @@ def portrait(ident: str, name: str, size: int, dim: bool = False) -> pygame.Surf
     r = size // 2
     pygame.draw.circle(surf, (20, 22, 30), (r, r), r)
     pygame.draw.circle(surf, col, (r, r), r - max(1, size // 24))
-    # a simple bust silhouette so the disc reads as a person at large sizes
     if size >= 64:
-        shade = tuple(max(0, c - 40) for c in col)
-        pygame.draw.circle(surf, shade, (r, int(r * 0.78)), int(r * 0.36))
-        pygame.draw.ellipse(surf, shade, (int(r * 0.45), int(r * 1.2), int(r * 1.1), int(r * 0.9)))
+        # a head-and-shoulders silhouette, clipped to the disc, with the initials as a badge
+        shade = tuple(max(0, c - 55) for c in col)
+        bust = pygame.Surface((size, size), pygame.SRCALPHA)
+        pygame.draw.circle(bust, shade, (r, int(r * 0.80)), int(r * 0.34))
+        pygame.draw.ellipse(bust, shade, (int(r * 0.30), int(r * 1.22), int(r * 1.4), int(r * 1.3)))
+        mask = pygame.Surface((size, size), pygame.SRCALPHA)
+        pygame.draw.circle(mask, (255, 255, 255, 255), (r, r), r - max(1, size // 24))
+        bust.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+        surf.blit(bust, (0, 0))
         pygame.draw.circle(surf, (20, 22, 30), (r, r), r, max(2, size // 40))
-    font = style.font(max(10, int(size * (0.24 if size >= 64 else 0.42))), bold=True)
-    text = font.render(initials(name), True, (255, 250, 235))
-    y = r - text.get_height() // 2 if size < 64 else int(size * 0.78) - text.get_height() // 2
-    surf.blit(text, (r - text.get_width() // 2, y))
+        font = style.font(max(10, int(size * 0.11)), bold=True)
+        text = font.render(initials(name), True, (255, 250, 235))
+        badge = pygame.Rect(0, 0, text.get_width() + 14, text.get_height() + 6)
+        badge.center = (int(r * 1.62), int(r * 1.68))
+        pygame.draw.ellipse(surf, (20, 22, 30), badge.inflate(6, 4))
+        pygame.draw.ellipse(surf, col, badge)
+        surf.blit(text, text.get_rect(center=badge.center))
+    else:
+        font = style.font(max(8, int(size * 0.42)), bold=True)
+        text = font.render(initials(name), True, (255, 250, 235))
+        surf.blit(text, text.get_rect(center=(r, r)))
     _CACHE[key] = surf
     return surf

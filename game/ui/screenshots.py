@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pygame
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     talk.relayout()
     d.key(app, pygame.K_RETURN)
     shot("talk_typing", 8)
-    shot("talk", 150)
+    shot("talk", 240)
     d.key(app, pygame.K_ESCAPE)
     apo = app.top.map.screen_pos("apothecary")
     d.click_at(app, apo)
@@ -89,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     shot("notebook_accuse_verdict")
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_s)
-    app.top.budget = 0.0  # one chunk per frame so the running state can be seen
-    d.key(app, pygame.K_5, frames=12)
+    app.top.pace = 0.003  # slow the worker down so the running state can be seen
+    d.key(app, pygame.K_5, frames=1)
+    for _ in range(30):
+        time.sleep(0.02)
+        d.pump(app, 1)
     shot("skip_running", 1)
     d.run_until(app, lambda: app.top.phase == "done")
     shot("skip_summary")

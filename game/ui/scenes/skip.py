@@ -30,18 +30,21 @@ class SkipScene(Scene):
         self.days = 1
         self.phase = "pick"  # pick | running | done
         self.choice_buttons: dict[Any, tuple[str, int]] = {}
-        self.budget = 0.012  # seconds of simulation per frame: keeps ~60 FPS
+        self.pace = 0.0  # >0 slows the simulation down (screenshots, demos)
 
     def build(self) -> None:
         w, _ = self.size
         h = content_height(self.app)
         sw = min(420, max(320, w // 3))
         self.map.set_rect(pygame.Rect(0, 0, w - sw, h))
-        self.map.refresh(self.session)
+        running = self.phase == "running" and self.runner is not None
+        if not running:  # while the worker runs, the session belongs to it
+            self.map.refresh(self.session)
+        clock = self.runner.snapshot_view()["clock"] if running else self.session.clock_text()
         x = w - sw + 12
         iw = sw - 24
         label(self, (x, 10, iw, 32), "Skip ahead", "@heading")
-        self.clock = label(self, (x, 44, iw, 28), self.session.clock_text(), "@clock")
+        self.clock = label(self, (x, 44, iw, 28), clock, "@clock")
         y = 84
         self.choice_buttons = {}
         self.slider = None
@@ -61,6 +64,7 @@ class SkipScene(Scene):
             button(self, (x, y + 8, iw, 34), "Back (Esc)", "Return to the town")
         else:
             self.bar = self.add(UIProgressBar(pygame.Rect(x, y, iw, 30), self.app.manager))
+            self.bar.status_text = lambda: f"{self.bar.current_progress:.0f}%"
             self.bar.set_current_progress(100 * (self.runner.fraction if self.runner else 0))
             y += 40
             if self.phase == "running":
@@ -81,6 +85,8 @@ class SkipScene(Scene):
         s = self.session
         head = "Cancelled. " if r.cancelled else ""
         rows = [gold(f"<b>{head}It is now {esc(s.clock_text())}.</b>")]
+        if r.error is not None:
+            rows.append(esc(f"The skip stopped: {r.error}"))
         if r.new_clues:
             rows.append(gold("<b>New clues:</b>"))
             rows += [esc("• " + s.notebook.clues[c]["text"]) for c in r.new_clues
@@ -92,8 +98,8 @@ class SkipScene(Scene):
     def start(self, kind: str, value: int) -> None:
         if kind == "days":
             value = self.days
-        self.runner = SkipRunner(self.session, kind, value)
-        self.phase = "running" if not self.runner.done else "done"
+        self.runner = SkipRunner(self.session, kind, value, self.pace)
+        self.phase = "running"
         self.relayout()
 
     def on_button(self, el: Any) -> bool:
@@ -142,13 +148,24 @@ class SkipScene(Scene):
         r = self.runner
         if self.phase != "running" or r is None:
             return
-        r.step(self.budget)
-        self.map.refresh(self.session)
-        self.bar.set_current_progress(100 * r.fraction)
-        self.clock.set_text(self.session.clock_text())
         if r.done:
             self.phase = "done"
             self.relayout()
+            return
+        view = r.snapshot_view()
+        self.map.set_view(view["here"], view["people"])
+        self.bar.set_current_progress(100 * r.fraction)
+        if self.clock.text != view["clock"]:
+            self.clock.set_text(view["clock"])
+
+    def busy(self) -> bool:
+        """True while the worker owns the session (the App must not save or quit under it)."""
+        return self.phase == "running" and self.runner is not None and not self.runner.done
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+            self.runner.wait()
 
     def draw(self, surface: pygame.Surface) -> None:
         self.map.draw(surface)

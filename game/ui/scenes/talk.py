@@ -119,7 +119,7 @@ class TalkScene(Scene):
             f"{esc(a.name)} waits for you to speak."))
         if self.fresh:
             self.answer.set_active_effect(pygame_gui.TEXT_EFFECT_TYPING_APPEAR,
-                                          params={"time_per_letter": 0.018})
+                                          params={"time_per_letter": 0.008})
             self.fresh = False
         y += ah + 8
         llm = self.app.settings.mind != "scripted" and getattr(self.session, "llm", None)
