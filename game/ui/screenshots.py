@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     shot("notebook_accuse_verdict")
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_s)
-    app.top.pace = 0.003  # slow the worker down so the running state can be seen
+    app.top.pace = 0.03  # slow the worker down so the running state can be seen
     d.key(app, pygame.K_5, frames=1)
     for _ in range(30):
         time.sleep(0.02)
