@@ -1,0 +1,53 @@
+"""A response cache keyed by the sha256 of the canonical request.
+
+Identical requests (same model, messages, schema, limits) get the same answer
+without another call. The key is also what the recorder files answers under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from typing import Any
+
+
+def request_key(request: dict[str, Any]) -> str:
+    """sha256 of the request as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ResponseCache:
+    """In-memory LRU of answer texts; plain data in and out."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._data: OrderedDict[str, str] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> str | None:
+        text = self._data.get(key)
+        if text is None:
+            self.misses += 1
+            return None
+        self._data.move_to_end(key)
+        self.hits += 1
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        self._data[key] = text
+        self._data.move_to_end(key)
+        while len(self._data) > self.max_entries:
+            self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def to_state(self) -> dict[str, str]:
+        return dict(self._data)
+
+    def load_state(self, state: dict[str, str]) -> None:
+        for key, text in state.items():
+            self.put(key, text)

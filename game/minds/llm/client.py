@@ -1,0 +1,328 @@
+"""The backend: one AsyncOpenAI client on its own event-loop thread.
+
+Why a thread: the engine calls minds synchronously, but decisions due at the same
+minute should go out concurrently. A dedicated loop that lives as long as the
+client keeps AsyncOpenAI's connection pool bound to one loop (a client bound to a
+closed loop breaks), and lets the sync side submit coroutines and wait.
+
+Faults never escape as crashes: every failure becomes an ``LLMError`` with a short
+reason the mind turns into a scripted fallback. Transient faults (timeouts, 429,
+5xx, dropped connections) are retried with backoff; after enough consecutive
+connection failures a circuit breaker stops hammering a dead backend for a while.
+
+The API key is held privately, never printed by ``repr``, and scrubbed from every
+error text this module produces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import os
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Coroutine
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import openai
+from openai import AsyncOpenAI
+
+log = logging.getLogger("game.minds.llm")
+
+MODES = ("json_schema", "json_object", "plain")
+
+
+@dataclass
+class LLMConfig:
+    """Where the model lives and how patiently to talk to it."""
+
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "local"
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 30.0  # seconds per HTTP attempt
+    retries: int = 2  # extra attempts after a transient fault
+    backoff: float = 0.5  # first backoff; doubles each retry
+    backoff_max: float = 8.0  # cap, also for Retry-After
+    validation_retries: int = 2  # extra attempts after an invalid answer
+    temperature: float = 0.0
+    seed: int | None = 0
+    concurrency: int = 8
+    breaker_threshold: int = 3  # consecutive connection failures that open the breaker
+    breaker_cooldown: float = 30.0  # seconds of scripted play before trying again
+    mode: str = "auto"  # auto | json_schema | json_object | plain
+
+    def resolved_key(self) -> str:
+        """Explicit key, else HINDSIGHT_API_KEY, else OPENAI_API_KEY; local servers need none."""
+        return (self.api_key or os.environ.get("HINDSIGHT_API_KEY")
+                or os.environ.get("OPENAI_API_KEY") or "no-key")
+
+    def public(self) -> dict[str, Any]:
+        """The config as plain data without the key (for reports and saves)."""
+        data = asdict(self)
+        data.pop("api_key", None)
+        return data
+
+
+class LLMError(Exception):
+    """A call that did not produce a usable answer; ``reason`` is short and key-free."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransientError(LLMError):
+    pass
+
+
+class Unreachable(LLMError):
+    pass
+
+
+class BadAnswer(LLMError):
+    pass
+
+
+@dataclass
+class Completion:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    mode: str
+    finish_reason: str = ""
+
+
+class _LoopThread:
+    """An event loop running forever on a daemon thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="hindsight-llm",
+                                       daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
+        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return fut.result(deadline)
+        except concurrent.futures.TimeoutError:
+            fut.cancel()
+            raise TransientError("overall deadline exceeded") from None
+
+    def close(self) -> None:
+        if self.loop.is_closed():
+            return
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+class LLMClient:
+    """Chat completions with structured output, retries, capability fallback and a breaker."""
+
+    def __init__(self, config: LLMConfig) -> None:
+        self.config = config
+        self.__key = config.resolved_key()
+        self.mode = config.mode if config.mode in MODES else MODES[0]
+        self.rejected_modes: list[str] = []
+        self.http_calls = 0
+        self.errors: Counter[str] = Counter()
+        self.consecutive_failures = 0
+        self.open_until = 0.0
+        self.last_error = ""
+        self._jitter = random.Random(0x5EED)  # backoff jitter only; never the world's RNG
+        self._client: AsyncOpenAI | None = None
+        self._loop: _LoopThread | None = None
+        self._sem: asyncio.Semaphore | None = None
+
+    def __repr__(self) -> str:
+        return (f"LLMClient(base_url={self.config.base_url!r}, model={self.config.model!r}, "
+                f"mode={self.mode!r})")
+
+    # --------------------------------------------------------------- plumbing
+    def redact(self, text: str) -> str:
+        key = self.__key
+        if key and len(key) >= 4 and key != "no-key":
+            text = text.replace(key, "***")
+        return text
+
+    def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
+        """Run a coroutine on the client's loop from synchronous code."""
+        if self._loop is None:
+            self._loop = _LoopThread()
+        return self._loop.run(coro, deadline)
+
+    def close(self) -> None:
+        if self._loop is None:
+            return
+        if self._client is not None:
+            try:
+                self._loop.run(self._client.close(), 5)
+            except Exception:  # noqa: BLE001 - closing must never raise
+                pass
+            self._client = None
+        self._loop.close()
+        self._loop = None
+        self._sem = None
+
+    def _api(self) -> AsyncOpenAI:
+        if self._client is None:
+            self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
+                                       max_retries=0, timeout=self.config.timeout)
+        return self._client
+
+    def semaphore(self) -> asyncio.Semaphore:
+        if self._sem is None:
+            self._sem = asyncio.Semaphore(max(1, self.config.concurrency))
+        return self._sem
+
+    # ----------------------------------------------------------------- status
+    def available(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    @property
+    def status(self) -> str:
+        if not self.available():
+            return (f"LLM backend unreachable: {self.last_error} — playing on with "
+                    f"scripted minds")
+        return "ok"
+
+    def _fail(self, kind: str, reason: str, *, connection: bool) -> None:
+        self.errors[kind] += 1
+        self.last_error = self.redact(reason)[:200]
+        if connection:
+            self.consecutive_failures += 1
+            if self.consecutive_failures >= self.config.breaker_threshold:
+                self.open_until = time.monotonic() + self.config.breaker_cooldown
+                log.warning("%s", self.status)
+        else:
+            self.consecutive_failures = 0
+
+    # ------------------------------------------------------------------- call
+    async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
+                       name: str, max_tokens: int) -> Completion:
+        """One structured completion, retried on transient faults. Raises LLMError."""
+        attempt = 0
+        while True:
+            if not self.available():
+                raise Unreachable(f"backend unreachable: {self.last_error}")
+            delay = self._backoff(attempt)
+            try:
+                async with self.semaphore():
+                    return await self._once(messages, schema, name, max_tokens)
+            except openai.APITimeoutError:
+                self._fail("timeout", "request timed out", connection=True)
+                err: LLMError = TransientError("timeout")
+            except openai.APIConnectionError as exc:
+                self._fail("connection", f"connection failed ({type(exc.__cause__).__name__})",
+                           connection=True)
+                err = Unreachable(f"connection failed: {self.last_error}")
+            except openai.RateLimitError as exc:
+                self._fail("429", "rate limited (429)", connection=False)
+                delay = max(delay, self._retry_after(exc))
+                err = TransientError("rate limited (429)")
+            except openai.APIStatusError as exc:
+                if self._downgrade(exc):
+                    continue
+                status = exc.status_code
+                self._fail(str(status), f"HTTP {status}", connection=False)
+                if status < 500 and status not in (408, 409):
+                    raise LLMError(f"HTTP {status}") from None
+                err = TransientError(f"HTTP {status}")
+            except LLMError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - an odd body must not crash the game
+                self._fail("other", f"unexpected {type(exc).__name__}", connection=False)
+                err = BadAnswer(f"unexpected {type(exc).__name__}")
+            attempt += 1
+            if attempt > self.config.retries:
+                raise err
+            await asyncio.sleep(delay)
+
+    async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
+                    max_tokens: int) -> Completion:
+        self.http_calls += 1
+        mode = self.mode
+        extra: dict[str, Any] = {}
+        if mode == "json_schema":
+            extra["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": name, "schema": schema, "strict": False}}
+        elif mode == "json_object":
+            extra["response_format"] = {"type": "json_object", "schema": schema}
+        else:
+            messages = _with_schema(messages, schema)
+        kwargs: dict[str, Any] = {}
+        if self.config.seed is not None:
+            kwargs["seed"] = self.config.seed
+        resp = await self._api().chat.completions.create(
+            model=self.config.model, messages=messages,  # type: ignore[arg-type]
+            max_tokens=max_tokens, temperature=self.config.temperature,
+            timeout=self.config.timeout, extra_body=extra or None, **kwargs)
+        self.consecutive_failures = 0
+        if not resp.choices:
+            self.errors["empty"] += 1
+            raise BadAnswer("empty answer (no choices)")
+        choice = resp.choices[0]
+        message = choice.message
+        if getattr(message, "refusal", None):
+            self.errors["refusal"] += 1
+            raise BadAnswer("refusal")
+        text = (message.content or "").strip()
+        if not text:
+            self.errors["empty"] += 1
+            raise BadAnswer("empty answer")
+        usage = resp.usage
+        return Completion(text, usage.prompt_tokens if usage else 0,
+                          usage.completion_tokens if usage else 0, mode,
+                          choice.finish_reason or "")
+
+    def _downgrade(self, exc: openai.APIStatusError) -> bool:
+        """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt."""
+        if self.config.mode != "auto" or exc.status_code not in (400, 404, 415, 422, 500):
+            return False
+        body = f"{exc.message} {exc.body}".lower()
+        if self.mode == "json_schema" and ("json_schema" in body or "response_format" in body):
+            nxt = "json_object"
+        elif self.mode == "json_object" and ("response_format" in body or "json_object" in body
+                                             or "schema" in body):
+            nxt = "plain"
+        else:
+            return False
+        log.info("LLM server rejected %s; falling back to %s", self.mode, nxt)
+        self.rejected_modes.append(self.mode)
+        self.mode = nxt
+        return True
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.config.backoff * (2 ** max(0, attempt - 1))
+        return min(self.config.backoff_max, base * (0.75 + 0.5 * self._jitter.random()))
+
+    def _retry_after(self, exc: openai.APIStatusError) -> float:
+        headers = exc.response.headers if exc.response is not None else {}
+        raw = headers.get("retry-after-ms")
+        try:
+            if raw is not None:
+                return min(self.config.backoff_max, float(raw) / 1000)
+            raw = headers.get("retry-after")
+            if raw is not None:
+                return min(self.config.backoff_max, max(0.0, float(raw)))
+        except ValueError:
+            pass
+        return 0.0
+
+
+def _with_schema(messages: list[dict[str, str]], schema: dict[str, Any]) -> list[dict[str, str]]:
+    """Plain mode: the schema goes into the system message so the model can follow it."""
+    note = f"\nSCHEMA: {json.dumps(schema, separators=(',', ':'))}"
+    out = [dict(m) for m in messages]
+    for m in out:
+        if m.get("role") == "system":
+            m["content"] = m["content"] + note
+            return out
+    return [{"role": "system", "content": note.strip()}, *out]

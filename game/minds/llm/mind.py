@@ -1,0 +1,576 @@
+"""LLMMind: generative agents on top of the scripted mind.
+
+Movement and routine stay rule-based: ordinary decisions (walking to work,
+sleeping, carrying on alone) go to ``ScriptedMind``. The model is asked only where
+it matters, within a per-agent daily quota (default 6 calls):
+
+- a day plan (one optional outing in the agent's free time, at an open place);
+- a social decision when the agent is at its planned place with others present
+  (carry on, wait, or talk, and to whom), once per plan block;
+- each conversation the agent starts (the whole dialogue plus both memory summaries);
+- reflections, citing memory ids as evidence.
+
+Every answer is validated against a schema built for that moment (the allowed
+actions, the known facts); an invalid answer is retried, then the scripted mind
+decides and the fallback is recorded. Routing never depends on the network, and
+fallbacks are recorded like answers, so a replay from the record takes exactly the
+same path (including the scripted mind's draws from the world RNG) offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from game.engine.actions import STAY, TALK, WAIT, Action
+from game.engine.memory import MemoryNode
+from game.engine.mind import Conversation, Reflection, Situation
+from game.engine.model import PlanBlock
+from game.engine.planning import routine_plan
+from game.minds.scripted import ScriptedMind
+
+from . import prompts, schemas
+from .budget import Budget
+from .cache import ResponseCache, request_key
+from .client import BadAnswer, LLMClient, LLMConfig, LLMError
+from .recorder import Recorder, Slot
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from game.engine.world import World
+
+log = logging.getLogger("game.minds.llm")
+
+MAX_TOKENS = {"decide": 24, "plan": 40, "talk": 240, "reflect": 160, "importance": 60,
+              "answer": 160, "intent": 24}
+
+
+@dataclass
+class Fallback:
+    reason: str
+
+
+@dataclass
+class Request:
+    kind: str
+    agent: str
+    time: int
+    messages: list[dict[str, str]]
+    model: type[BaseModel]
+    schema: dict[str, Any]
+    check: Callable[[Any], str | None] | None = None
+    key: str = ""
+    slot: Slot | None = None
+
+
+@dataclass
+class PlayerAnswer:
+    """An in-character reply; ``cited`` holds only fact ids the agent may reveal."""
+
+    text: str
+    cited: list[str] = field(default_factory=list)
+    source: str = "llm"  # "llm" or "scripted"
+
+
+class LLMMind:
+    """A Mind backed by any OpenAI-compatible server; see the module docstring."""
+
+    name = "llm"
+
+    def __init__(self, config: LLMConfig | None = None, *, recorder: Recorder | None = None,
+                 budget: Budget | None = None, cache: ResponseCache | None = None,
+                 calls_per_agent_day: int = 6, decisions_per_agent_day: int = 2,
+                 route: str = "social", max_tokens: dict[str, int] | None = None,
+                 talk_lines: int = 4, talk_chars: int = 120) -> None:
+        self.config = config or LLMConfig()
+        self.client = LLMClient(self.config)
+        self.recorder = recorder or Recorder("record")
+        self.budget = budget or Budget()
+        self.cache = cache or ResponseCache()
+        self.scripted = ScriptedMind()
+        self.calls_per_agent_day = calls_per_agent_day
+        self.decisions_per_agent_day = decisions_per_agent_day
+        if route not in ("social", "all"):
+            raise ValueError("route must be 'social' or 'all'")
+        self.route = route
+        self.max_tokens = {**MAX_TOKENS, **(max_tokens or {})}
+        self.talk_lines = talk_lines
+        self.talk_chars = talk_chars
+        self.requests: Counter[str] = Counter()
+        self.fallback_log: list[dict[str, Any]] = []
+        self.generated_decisions = 0
+        self.scripted_decisions = 0
+        self.invalid_answers = 0
+        self._used: Counter[str] = Counter()  # "agent|day|kind" and "agent|day" quotas
+        self._asked: set[str] = set()  # "agent|block start": one social decision per block
+        self._journal: list[tuple[int, str, str]] = []  # (time, "used"|"asked", key)
+        self._world: World | None = None
+        self._clock = -1
+
+    def __repr__(self) -> str:
+        return f"LLMMind({self.client!r}, recorder={self.recorder.mode!r})"
+
+    # ============================================================ Mind protocol
+    def decide(self, world: World, situations: list[Situation]) -> list[Action]:
+        self._sync(world)
+        routed: dict[int, tuple[Request, dict[str, Action]]] = {}
+        for i, s in enumerate(situations):
+            options = self._route(world, s)
+            if options is not None:
+                routed[i] = (self._decision_request(world, s, options), options)
+        results = self._resolve([req for req, _ in routed.values()])
+        answers = dict(zip(routed, results, strict=True))
+        out: list[Action] = []
+        for i, s in enumerate(situations):  # scripted draws happen here, in agent order
+            res = answers.get(i)
+            if res is not None and not isinstance(res, Fallback):
+                out.append(routed[i][1][res.action])
+                self.generated_decisions += 1
+            else:
+                out.append(self.scripted.choose(world, s))
+                self.scripted_decisions += 1
+        return out
+
+    def converse(self, world: World, speaker: str, listener: str,
+                 shared: list[str], received: list[str]) -> Conversation:
+        self._sync(world)
+        if world.agents[listener].controlled or not self._charge(world, speaker, "talk"):
+            return self.scripted.converse(world, speaker, listener, shared, received)
+        model = schemas.conversation_model(speaker, listener, self.talk_lines, self.talk_chars)
+        schema = schemas.json_schema(model)
+        msgs = prompts.conversation(world, speaker, listener, shared, received, schema)
+        res = self._resolve([Request("talk", speaker, world.now, msgs, model, schema)])[0]
+        if isinstance(res, Fallback):
+            return self.scripted.converse(world, speaker, listener, shared, received)
+        a, b = world.agents[speaker], world.agents[listener]
+        told = "; ".join(world.facts[f].text for f in shared)
+        heard = "; ".join(world.facts[f].text for f in received)
+        summary_a = res.summary_a + (f" I told {b.name}: {told}" if told else "") + (
+            f" I heard: {heard}" if heard else "")
+        summary_b = res.summary_b + (f" I heard from {a.name}: {told}" if told else "") + (
+            f" I told them: {heard}" if heard else "")
+        lines = [(line.speaker, line.text) for line in res.lines]
+        return Conversation(lines, summary_a, summary_b,
+                            duration=10 + 5 * len(shared + received))
+
+    def reflect(self, world: World, agent_id: str, recent: list[MemoryNode]) -> list[Reflection]:
+        self._sync(world)
+        nodes = recent[-20:]
+        if not nodes or not self._charge(world, agent_id, "reflect"):
+            return self.scripted.reflect(world, agent_id, recent)
+        ids = [n.id for n in nodes]
+        model = schemas.reflection_model(ids)
+        schema = schemas.json_schema(model)
+        msgs = prompts.reflection(world, agent_id, nodes, schema)
+        res = self._resolve([Request("reflect", agent_id, world.now, msgs, model, schema)])[0]
+        if isinstance(res, Fallback):
+            return self.scripted.reflect(world, agent_id, recent)
+        by_id = {n.id: n for n in nodes}
+        out = []
+        for ins in res.insights:
+            subjects = Counter(by_id[e].subject for e in ins.evidence
+                               if by_id[e].subject and by_id[e].subject != agent_id)
+            subject = min(subjects, key=lambda s: (-subjects[s], s)) if subjects else ""
+            out.append(Reflection(ins.text, list(dict.fromkeys(ins.evidence)),
+                                  importance=ins.importance, subject=subject))
+        return out
+
+    def plan_day(self, world: World, agent_id: str, day: int) -> list[PlanBlock]:
+        """The routine, plus at most one LLM-chosen outing in free time at an open place."""
+        self._sync(world)
+        agent = world.agents[agent_id]
+        blocks = routine_plan(world, agent, day)
+        free = _free_hours(blocks)
+        if not free:
+            return blocks
+        places = [loc.id for loc in world.locations.values()
+                  if loc.id != agent.home and (loc.kind == "public" or loc.id == agent.work)
+                  and any(_open_for_hour(world, agent, loc.id, h) for h in free)]
+        if not places or not self._charge(world, agent_id, "plan"):
+            return blocks
+        hours = sorted({h % 1440 // 60 for h in free})
+        model = schemas.plan_model(places, hours)
+        schema = schemas.json_schema(model)
+
+        def check(ans: Any) -> str | None:
+            if ans.outing == "none":
+                return None
+            start = day * 1440 + ans.hour * 60
+            if start not in free:
+                return f"hour {ans.hour} is not free time"
+            if not _open_for_hour(world, agent, ans.outing, start):
+                return f"{ans.outing} is closed at {ans.hour}:00"
+            return None
+
+        routine = "; ".join(f"{b.start % 1440 // 60}:00-{b.end % 1440 // 60}:00 {b.activity} "
+                            f"at {b.location}" for b in blocks if b.activity != "sleep")
+        memories = [n for n in agent.memory.recent(12) if n.kind in ("reflection", "plan")][-3:]
+        msgs = prompts.plan(world, agent_id, routine, places, hours, memories, schema)
+        res = self._resolve([Request("plan", agent_id, world.now, msgs, model, schema,
+                                     check)])[0]
+        if isinstance(res, Fallback) or res.outing == "none":
+            return blocks
+        start = day * 1440 + res.hour * 60
+        outing = PlanBlock(start, start + 60, res.outing, res.activity.strip() or "errand",
+                           reason="llm plan")
+        return _splice(blocks, outing)
+
+    # ======================================================== other LLM uses
+    def score_importance(self, world: World, agent_id: str, texts: list[str]) -> list[int]:
+        """Importance 1-10 for several memory texts in one call (fallback: 3 each)."""
+        if not texts:
+            return []
+        model = schemas.importance_model(len(texts))
+        schema = schemas.json_schema(model)
+        msgs = prompts.importance(world, agent_id, texts, schema)
+        res = self._resolve([Request("importance", agent_id, world.now, msgs, model, schema)])[0]
+        if isinstance(res, Fallback):
+            return [3 for _ in texts]
+        return [max(1, min(10, int(s))) for s in res.scores]
+
+    def answer_player(self, world: World, agent_id: str, question: str,
+                      allowed_fact_ids: list[str]) -> PlayerAnswer:
+        """An in-character answer to the player's ``question``.
+
+        ``allowed_fact_ids``: facts the caller (the mystery) lets this agent reveal now;
+        only those the agent actually knows are offered to the model. The reply may cite
+        only them, and a reply that names or quotes any other fact (an unknown truth, a
+        kept secret) is rejected and retried, then replaced by a scripted answer. The
+        player's text is delimited and never changes what the agent can do.
+        """
+        self._sync(world)
+        agent = world.agents[agent_id]
+        facts = [f for f in dict.fromkeys(allowed_fact_ids)
+                 if f in world.facts and agent.knows(f)]
+        forbidden = [f for f in world.facts if f not in facts]
+        memories = [n for n in agent.memory.retrieve(question, world.now, k=6, touch=False)
+                    if not _mentions(world, n.text, forbidden)]
+        model = schemas.answer_model(facts)
+        schema = schemas.json_schema(model)
+
+        def check(ans: Any) -> str | None:
+            bad = [f for f in ans.cited_facts if f not in facts]
+            if bad or _mentions(world, ans.reply, forbidden):
+                return "answer reveals a fact the agent may not reveal"
+            return None
+
+        msgs = prompts.answer(world, agent_id, question, facts, memories, schema)
+        res = self._resolve([Request("answer", agent_id, world.now, msgs, model, schema,
+                                     check)])[0]
+        if isinstance(res, Fallback):
+            return _scripted_answer(world, question, facts)
+        return PlayerAnswer(res.reply, [f for f in res.cited_facts if f in facts])
+
+    def interpret_free_text(self, text: str, allowed_intents: list[str]) -> str | None:
+        """Map the player's free text to one of ``allowed_intents``, or None."""
+        intents = list(dict.fromkeys(allowed_intents))
+        if not intents:
+            return None
+        model = schemas.intent_model(intents)
+        schema = schemas.json_schema(model)
+        msgs = prompts.intent(text, intents, schema)
+        res = self._resolve([Request("intent", "player", -1, msgs, model, schema)])[0]
+        if isinstance(res, Fallback):
+            return _keyword_intent(text, intents)
+        return res.intent if res.intent in intents else None
+
+    # ================================================================ routing
+    def _sync(self, world: World) -> None:
+        """Notice a rewind (a restored world, or time running backwards) and roll back."""
+        if (self._world is not None and world is not self._world) or world.now < self._clock:
+            self.rewind(world.now - 1 if world is not self._world else world.now)
+        self._world = world
+        self._clock = world.now
+
+    def rewind(self, time: int) -> None:
+        """Forget quotas and record positions used after world ``time``.
+
+        Called automatically when a restored world first reaches the mind; a session
+        that restores a snapshot taken at ``t`` may call ``rewind(t)`` to be exact.
+        """
+        while self._journal and self._journal[-1][0] > time:
+            _, what, key = self._journal.pop()
+            if what == "used":
+                self._used[key] -= 1
+            else:
+                self._asked.discard(key)
+        self.recorder.rollback(time + 1)
+        self._clock = time
+
+    def _charge(self, world: World, agent_id: str, kind: str) -> bool:
+        """Take one call from the agent's daily quota; False if it is spent."""
+        day = world.day()
+        key = f"{agent_id}|{day}"
+        if self._used[key] >= self.calls_per_agent_day:
+            return False
+        if kind == "decide" and self._used[f"{key}|decide"] >= self.decisions_per_agent_day:
+            return False
+        for k in (key, f"{key}|{kind}"):
+            self._used[k] += 1
+            self._journal.append((world.now, "used", k))
+        return True
+
+    def _route(self, world: World, s: Situation) -> dict[str, Action] | None:
+        """The options the model may choose from, or None for a scripted decision."""
+        if len(s.allowed) < 2 or any(i.get("action") or i.get("goto") or i.get("follow")
+                                     for i in s.intentions):
+            return None  # plots need the scripted mind's reliability
+        block = s.plan_block
+        if self.route == "all":
+            options = s.allowed
+        else:
+            if block is None or block.activity == "sleep" or s.location != block.location:
+                return None
+            talks = [a for a in s.allowed
+                     if a.kind == TALK and not world.agents[a.target].controlled]
+            if not talks:
+                return None
+            marker = f"{s.agent_id}|{block.start}"
+            if marker in self._asked:
+                return None
+            options = [a for a in s.allowed if a.kind in (STAY, WAIT)] + talks
+        if not self._charge(world, s.agent_id, "decide"):
+            return None
+        if block is not None:
+            self._asked.add(f"{s.agent_id}|{block.start}")
+            self._journal.append((world.now, "asked", f"{s.agent_id}|{block.start}"))
+        out: dict[str, Action] = {}
+        for action in options:
+            out.setdefault(action.label(), action)
+        return out
+
+    def _decision_request(self, world: World, s: Situation,
+                          options: dict[str, Action]) -> Request:
+        model = schemas.decision_model(list(options))
+        schema = schemas.json_schema(model)
+        block = s.plan_block
+        activity = block.activity if block else "nothing planned"
+        msgs = prompts.decision(world, s.agent_id, s.time, s.location, activity, s.present,
+                                s.memories, list(options.values()), schema)
+        return Request("decide", s.agent_id, s.time, msgs, model, schema)
+
+    # ============================================================== resolving
+    def _resolve(self, requests: list[Request]) -> list[Any]:
+        """Answers (validated models) or Fallbacks, in order; concurrent where needed."""
+        results: list[Any] = [None] * len(requests)
+        pending: list[int] = []
+        for i, r in enumerate(requests):
+            self.requests[r.kind] += 1
+            r.key = request_key({"model": self.config.model, "kind": r.kind,
+                                 "messages": r.messages, "schema": r.schema,
+                                 "max_tokens": self.max_tokens[r.kind],
+                                 "temperature": self.config.temperature})
+            at = request_key({"request": r.key, "time": r.time, "agent": r.agent})
+            r.slot = self.recorder.reserve(at, r.kind, r.time)
+            entry = r.slot.entry
+            if entry is not None:
+                results[i] = self._from_record(r, entry)
+            elif self.recorder.mode == "replay":
+                results[i] = Fallback("replay: no recorded answer for this request")
+            else:
+                cached = self.cache.get(r.key)
+                if cached is not None and not isinstance(self._validate(r, cached), str):
+                    results[i] = self._validate(r, cached)
+                    self.recorder.fill(r.slot, r.kind, answer=cached)
+                else:
+                    pending.append(i)
+        if pending:
+            try:
+                outs = self.client.run(self._gather([requests[i] for i in pending]),
+                                       self._deadline(len(pending)))
+            except LLMError as exc:
+                outs = [Fallback(self.client.redact(exc.reason)) for _ in pending]
+            for i, res in zip(pending, outs, strict=True):
+                results[i] = res
+        for r, res in zip(requests, results, strict=True):
+            if isinstance(res, Fallback):
+                assert r.slot is not None
+                self.recorder.fill(r.slot, r.kind, fallback=res.reason)
+                self.fallback_log.append({"time": r.time, "agent": r.agent, "kind": r.kind,
+                                          "reason": res.reason})
+        return results
+
+    def _from_record(self, r: Request, entry: dict[str, Any]) -> Any:
+        if "answer" not in entry:
+            return Fallback(str(entry.get("fallback", "fallback")))
+        parsed = self._validate(r, entry["answer"])
+        return Fallback(f"recorded answer invalid: {parsed}") if isinstance(parsed, str) \
+            else parsed
+
+    def _validate(self, r: Request, text: str) -> Any:
+        """The parsed answer, or a short reason string if unusable."""
+        try:
+            parsed = schemas.parse(r.model, text)
+        except ValueError as exc:
+            return str(exc)
+        problem = r.check(parsed) if r.check is not None else None
+        return problem if problem else parsed
+
+    def _deadline(self, n: int) -> float:
+        c = self.config
+        per = (c.timeout + c.backoff_max) * (c.retries + 1) * (c.validation_retries + 1)
+        waves = -(-n // max(1, c.concurrency))
+        return per * waves + 10.0
+
+    async def _gather(self, requests: list[Request]) -> list[Any]:
+        outs = await asyncio.gather(*(self._call(r) for r in requests), return_exceptions=True)
+        return [o if not isinstance(o, BaseException)
+                else Fallback(f"internal error: {type(o).__name__}") for o in outs]
+
+    async def _call(self, r: Request) -> Any:
+        messages = list(r.messages)
+        reason = "no answer"
+        for _ in range(self.config.validation_retries + 1):
+            spent = self.budget.exhausted()
+            if spent:
+                return Fallback(spent)
+            if not self.client.available():
+                return Fallback(self.client.status)
+            self.budget.charge_call()
+            try:
+                done = await self.client.complete(messages, r.schema, r.kind,
+                                                  self.max_tokens[r.kind])
+            except BadAnswer as exc:
+                reason = exc.reason
+                self.invalid_answers += 1
+                continue
+            except LLMError as exc:
+                return Fallback(self.client.redact(exc.reason))
+            self.budget.charge_tokens(done.prompt_tokens, done.completion_tokens)
+            parsed = self._validate(r, done.text)
+            if not isinstance(parsed, str):
+                self.cache.put(r.key, done.text)
+                assert r.slot is not None
+                self.recorder.fill(r.slot, r.kind, answer=done.text)
+                return parsed
+            reason = parsed
+            self.invalid_answers += 1
+            messages = [*r.messages, {"role": "assistant", "content": done.text[:300]},
+                        {"role": "user", "content": f"That answer was rejected ({reason}). "
+                         "Reply again with one JSON object that matches the schema."}]
+        return Fallback(f"invalid answer after retries: {reason}")
+
+    # ================================================================ reports
+    @property
+    def status(self) -> str:
+        """'ok', or a sentence the UI can show (unreachable backend, budget spent)."""
+        return self.budget.exhausted() or self.client.status
+
+    @property
+    def last_error(self) -> str:
+        return self.client.last_error
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for the simulation report (plain data, no secrets)."""
+        return {
+            "requests": sum(self.requests.values()),
+            "requests_by_kind": dict(self.requests),
+            "llm_calls": self.budget.calls,
+            "http_calls": self.client.http_calls,
+            "prompt_tokens": self.budget.prompt_tokens,
+            "completion_tokens": self.budget.completion_tokens,
+            "cache_hits": self.cache.hits,
+            "replayed": self.recorder.replayed,
+            "replay_misses": self.recorder.misses,
+            "invalid_answers": self.invalid_answers,
+            "fallbacks": len(self.fallback_log),
+            "generated_decisions": self.generated_decisions,
+            "scripted_decisions": self.scripted_decisions,
+            "errors": dict(self.client.errors),
+            "mode": self.client.mode,
+            "status": self.status,
+        }
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """Every answer used, as plain data for the save file (no keys, no config)."""
+        return self.recorder.to_state()
+
+    def to_state(self) -> dict[str, Any]:
+        """Per-timeline state for snapshots: record cursor and quota journal (not the record)."""
+        return {"cursor": self.recorder.cursor(),
+                "journal": [list(e) for e in self._journal]}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self.recorder.seek(state.get("cursor"))
+        self._journal = [(int(t), str(w), str(k)) for t, w, k in state.get("journal", [])]
+        self._used, self._asked = Counter(), set()
+        for _, what, key in self._journal:
+            if what == "used":
+                self._used[key] += 1
+            else:
+                self._asked.add(key)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+# ------------------------------------------------------------------ helpers
+def _free_hours(blocks: list[PlanBlock]) -> list[int]:
+    """Absolute starts of whole hours spent 'at home' by routine (free time)."""
+    out = []
+    for b in blocks:
+        if b.activity != "at home" or b.reason != "routine":
+            continue
+        h = -(-b.start // 60) * 60
+        while h + 60 <= b.end:
+            out.append(h)
+            h += 60
+    return out
+
+
+def _open_for_hour(world: World, agent: Any, loc: str, start: int) -> bool:
+    return world.may_enter(agent, loc, start) and world.may_enter(agent, loc, start + 59)
+
+
+def _splice(blocks: list[PlanBlock], ov: PlanBlock) -> list[PlanBlock]:
+    out: list[PlanBlock] = []
+    for b in blocks:
+        if b.end <= ov.start or b.start >= ov.end:
+            out.append(b)
+            continue
+        if b.start < ov.start:
+            out.append(PlanBlock(b.start, ov.start, b.location, b.activity, b.reason))
+        out.append(ov)
+        if b.end > ov.end:
+            out.append(PlanBlock(ov.end, b.end, b.location, b.activity, b.reason))
+    return out
+
+
+def _mentions(world: World, text: str, fact_ids: list[str]) -> bool:
+    """Whether ``text`` names any of ``fact_ids`` or quotes its text."""
+    low = text.lower()
+    for f in fact_ids:
+        if re.search(rf"(?<![\w-]){re.escape(f.lower())}(?![\w-])", low):
+            return True
+        fact_text = world.facts[f].text.lower().strip(" .")
+        if len(fact_text) >= 12 and fact_text in low:
+            return True
+    return False
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
+
+
+def _scripted_answer(world: World, question: str, facts: list[str]) -> PlayerAnswer:
+    asked = _words(question)
+    best = max(facts, key=lambda f: (len(asked & _words(world.facts[f].text)), f), default="")
+    if best and asked & _words(world.facts[best].text):
+        return PlayerAnswer(f"All I know is this: {world.facts[best].text}", [best], "scripted")
+    return PlayerAnswer("I'm sorry, I can't help you with that.", [], "scripted")
+
+
+def _keyword_intent(text: str, intents: list[str]) -> str | None:
+    words = _words(text)
+    hits = [i for i in intents if words & _words(i.replace("_", " ").replace(":", " "))]
+    return hits[0] if len(hits) == 1 else None
+
+

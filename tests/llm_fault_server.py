@@ -1,0 +1,220 @@
+"""A small OpenAI-compatible chat server on 127.0.0.1 that injects latency and faults.
+
+Valid answers are generated from the request's JSON schema (from
+``response_format``, or from the ``SCHEMA:`` line in plain mode), choosing enum
+values with a RNG seeded by the request, so equal requests get equal answers.
+Faults, drawn at ``fault_rate``: timeout (hangs longer than the client waits),
+429 with Retry-After, 500/503, dropped connection, malformed JSON, truncated JSON,
+refusal, empty answer, garbage body. ``responder`` overrides the answer text (tests
+use it to play a malicious model). Like llama-cpp-python's server, it can reject
+``json_schema`` response formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+FAULTS = ("timeout", "429", "500", "drop", "malformed", "truncated", "refusal", "empty",
+          "garbage")
+
+
+def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    rf = body.get("response_format") or {}
+    if rf.get("type") == "json_schema":
+        return rf["json_schema"]["schema"]
+    if rf.get("type") == "json_object" and "schema" in rf:
+        return rf["schema"]
+    for m in body.get("messages", []):
+        content = m.get("content") or ""
+        if "SCHEMA: " in content:
+            return json.loads(content.split("SCHEMA: ", 1)[1].splitlines()[0])
+    return None
+
+
+def instance(schema: dict[str, Any], rnd: random.Random) -> Any:
+    """A value that satisfies ``schema`` (the subset pydantic emits here)."""
+    if "enum" in schema:
+        return rnd.choice(schema["enum"])
+    kind = schema.get("type")
+    if kind == "object":
+        return {k: instance(v, rnd) for k, v in schema.get("properties", {}).items()}
+    if kind == "array":
+        lo, hi = schema.get("minItems", 0), schema.get("maxItems", 3)
+        n = min(hi, max(lo, 2))
+        return [instance(schema.get("items", {}), rnd) for _ in range(n)]
+    if kind == "integer":
+        lo, hi = schema.get("minimum", 1), schema.get("maximum", 10)
+        return rnd.randint(lo, hi)
+    if kind == "string":
+        text = rnd.choice(["Fine weather today.", "I saw nothing unusual.", "Good day to you."])
+        return text[: schema.get("maxLength", 100)]
+    if kind == "boolean":
+        return True
+    return None
+
+
+class FaultServer:
+    def __init__(self, *, fault_rate: float = 0.0, faults: tuple[str, ...] = FAULTS,
+                 latency: float = 0.0, hang: float = 1.0, seed: int = 0,
+                 reject_json_schema: bool = False, reject_json_object: bool = False,
+                 responder: Callable[[dict[str, Any]], str] | None = None) -> None:
+        self.fault_rate = fault_rate
+        self.faults = faults
+        self.latency = latency
+        self.hang = hang
+        self.reject_json_schema = reject_json_schema
+        self.reject_json_object = reject_json_object
+        self.responder = responder
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.injected: Counter[str] = Counter()
+        self.formats: Counter[str] = Counter()
+        self.bodies: list[dict[str, Any]] = []
+        self.auth_seen: list[str] = []
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+
+    def start(self) -> FaultServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._json(200, {"object": "list", "data": [{"id": "fault", "object": "model"}]})
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server._handle(self, body)
+
+            def _json(self, code: int, payload: Any, headers: dict[str, str] | None = None
+                      ) -> None:
+                data = json.dumps(payload).encode()
+                self._raw(code, data, headers)
+
+            def _raw(self, code: int, data: bytes, headers: dict[str, str] | None = None
+                     ) -> None:
+                try:
+                    self.send_response(code)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    for k, v in (headers or {}).items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> FaultServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------- handling
+    def _handle(self, h: Any, body: dict[str, Any]) -> None:
+        rf_type = (body.get("response_format") or {}).get("type", "none")
+        with self.lock:
+            self.requests += 1
+            n = self.requests
+            self.formats[rf_type] += 1
+            self.bodies.append(body)
+            self.auth_seen.append(h.headers.get("authorization", ""))
+            fault = self.rng.choice(self.faults) if self.rng.random() < self.fault_rate else ""
+        if self.latency:
+            time.sleep(self.latency)
+        if self.reject_json_schema and rf_type == "json_schema":
+            h._json(500, {"error": {"message": "1 validation error: ('body', 'response_format', "
+                          "'type') Input should be 'text' or 'json_object'",
+                          "type": "internal_server_error"}})
+            return
+        if self.reject_json_object and rf_type == "json_object":
+            h._json(400, {"error": {"message": "response_format is not supported",
+                                    "type": "invalid_request_error"}})
+            return
+        if fault:
+            with self.lock:
+                self.injected[fault] += 1
+        if fault == "timeout":
+            time.sleep(self.hang)
+        elif fault == "429":
+            h._json(429, {"error": {"message": "rate limited", "type": "rate_limit"}},
+                    {"retry-after": "0"})
+            return
+        elif fault == "500":
+            code = 500 if n % 2 else 503
+            h._json(code, {"error": {"message": "server exploded", "type": "server_error"}})
+            return
+        elif fault == "drop":
+            h.close_connection = True
+            return
+        elif fault == "garbage":
+            h._raw(200, b"<html>502 bad gateway</html>")
+            return
+        content: str | None
+        refusal = None
+        finish = "stop"
+        if self.responder is not None:
+            content = self.responder(body)
+        else:
+            schema = schema_of(body) or {"type": "object", "properties": {}}
+            seed = hashlib.sha256(json.dumps(body["messages"], sort_keys=True).encode()).digest()
+            content = json.dumps(instance(schema, random.Random(seed)))
+        if fault == "malformed":
+            content = '{"action": oops, "lines": [}'
+        elif fault == "truncated":
+            content, finish = (content or "")[: max(1, len(content or "") // 2)], "length"
+        elif fault == "refusal":
+            if n % 2:
+                content, refusal = None, "I can't help with that."
+            else:
+                content = "I'm sorry, but I can't comply with that request."
+        elif fault == "empty":
+            if n % 2:
+                h._json(200, _completion("", "stop", None, body)
+                        | {"choices": []})
+                return
+            content = ""
+        h._json(200, _completion(content, finish, refusal, body))
+
+
+def _completion(content: str | None, finish: str, refusal: str | None,
+                body: dict[str, Any]) -> dict[str, Any]:
+    prompt = sum(len(m.get("content") or "") for m in body.get("messages", [])) // 4
+    out = len(content or "") // 4
+    return {
+        "id": "chatcmpl-fault", "object": "chat.completion", "created": 0,
+        "model": body.get("model", "fault"),
+        "choices": [{"index": 0, "finish_reason": finish,
+                     "message": {"role": "assistant", "content": content, "refusal": refusal}}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": out,
+                  "total_tokens": prompt + out},
+    }
