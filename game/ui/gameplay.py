@@ -7,6 +7,7 @@ so the window never freezes.
 from __future__ import annotations
 
 import io
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from game.session import Command, CommandError, GameSession, Outcome
 from game.timeline import paths
 from game.timeline.savefile import SaveError, read_save, write_save
 
+SWITCH_INTERVAL = 0.0005
 ROOT = Path(__file__).resolve().parents[2]
 STORY_DIR = ROOT / "story"
 
@@ -170,11 +172,18 @@ class SkipRunner:
         return self._cancel.is_set()
 
     def _work(self) -> None:
+        # The UI thread releases the GIL inside many pygame calls; with the default 5 ms
+        # switch interval each release can cost it a 5 ms wait for the worker. A short
+        # interval keeps frames smooth while the simulation runs.
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             self.outcome = self.session.skip(self.kind, self.value, progress=self._progress,
                                              should_cancel=self._should_cancel)
         except Exception as exc:  # noqa: BLE001 - reported on the summary screen
             self.error = exc
+        finally:
+            sys.setswitchinterval(old)
         self.new_clues = [c for c in self.session.notebook.clues if c not in self.clues_before]
 
     @property
