@@ -116,7 +116,8 @@ class MapView:
         if not self._screen:
             return
         for x, y in self._screen.values():
-            pygame.draw.circle(surface, style.LAND, (x, y), int(self.rect.w * 0.09) + 20)
+            rad = int(min(self.rect.w, self.rect.h) * 0.11) + 12
+            pygame.draw.circle(surface, style.LAND, (x, y), rad)
 
     def _draw_tokens(self, surface: pygame.Surface, r: int) -> None:
         here = self._screen.get(self.here)

@@ -53,7 +53,7 @@ class TimelineScene(Scene):
         tree = self.session.tree
         depth = max((tree.node(n).depth for n in self.rows), default=0)
         self.dx = max(14, min(70, (self.area.w - 80) // max(1, depth)))
-        self.dy = max(26, min(60, (self.area.h - 60) // max(1, self.max_row + 1)))
+        self.dy = max(36, min(64, (self.area.h - 60) // max(1, self.max_row + 1)))
         label(self, (16, 8, 500, 36), "Timeline", "@heading")
         x = w - SIDE + 12
         iw = SIDE - 24
@@ -176,4 +176,6 @@ class TimelineScene(Scene):
             if self.dx >= 40 or nid == self.selected:
                 lab = f.render(verb, True, style.DIM)
                 surface.blit(lab, (x - lab.get_width() // 2, y + 10))
+                when = f.render(self.session.time_label(node.time), True, (110, 116, 130))
+                surface.blit(when, (x - when.get_width() // 2, y + 10 + lab.get_height()))
         surface.set_clip(clip)

@@ -14,7 +14,7 @@ from game.ui.mapview import MapView
 from game.ui.scene import Scene
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
-SIDEBAR = 380
+SIDEBAR = 520
 
 
 class TownScene(Scene):
@@ -33,7 +33,7 @@ class TownScene(Scene):
     def build(self) -> None:
         w, _ = self.size
         h = content_height(self.app)
-        sw = min(SIDEBAR, max(300, w // 3))
+        sw = min(SIDEBAR, max(360, int(w * 0.27)))
         self.map.set_rect(pygame.Rect(0, 0, w - sw, h))
         self.map.refresh(self.session)
         x = w - sw + 10
