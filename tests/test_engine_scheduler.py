@@ -178,3 +178,31 @@ def test_a_listener_keeps_its_conversation() -> None:
     world.run_until(5 * DAY)
     clashes = _stale_listener_actions(world)
     assert not clashes, clashes[:5]
+
+
+class WalkAwayMind(ScriptedMind):
+    """At the first batch, a0 leaves while a1 tries to talk to a0."""
+
+    def decide(self, world: World, situations: list[Situation]) -> list[Action]:
+        out = []
+        for s in situations:
+            choice = None
+            if world.now == world.spec["start_time"]:
+                if s.agent_id == "a0":
+                    choice = next(a for a in s.allowed if a.kind == MOVE)
+                elif s.agent_id == "a1":
+                    choice = next((a for a in s.allowed
+                                   if a.kind == "talk" and a.target == "a0"), None)
+            out.append(choice or self.choose(world, s))
+        return out
+
+
+def test_talk_to_someone_who_left_in_the_same_batch_does_not_happen() -> None:
+    spec = synthetic_spec(2, 2, seed=0)
+    for agent in spec["agents"]:
+        agent["home"] = agent["start_location"] = "loc1"  # both start together
+    world = World(spec, seed=1, mind=WalkAwayMind())
+    world.run_until(spec["start_time"] + 30)
+    first = [e for e in world.log.events if e.t == spec["start_time"]]
+    assert any(e.kind == "depart" and e.actor == "a0" for e in first)
+    assert not any(e.kind == "talk" for e in first), [(e.kind, e.actor) for e in first]

@@ -217,17 +217,15 @@ class World:
         for loc_id, minutes in self._travel[here].items():
             if loc_id != here and self.may_enter(agent, loc_id, self.now + minutes):
                 out.append(Action(MOVE, loc_id, duration=max(1, minutes)))
-        for other in self.present(here, exclude=agent.id):
-            if not other.asleep:
-                out.append(Action(TALK, other.id, duration=15))
+        awake = [other for other in self.present(here, exclude=agent.id) if not other.asleep]
+        for other in awake:
+            out.append(Action(TALK, other.id, duration=15))
         for item in self.items.values():
             if item.location == here and item.holder is None:
                 out.append(Action(TAKE, item=item.id, duration=2))
-        for item in self.items.values():
-            if item.holder == agent.id:
-                for other in self.present(here, exclude=agent.id):
-                    if not other.asleep:
-                        out.append(Action(GIVE, other.id, item=item.id, duration=2))
+            elif item.holder == agent.id:
+                for other in awake:
+                    out.append(Action(GIVE, other.id, item=item.id, duration=2))
         out.append(Action(WAIT, here, duration=15))
         for rule in self.rules:
             extra = getattr(rule, "allowed_actions", None)
@@ -331,6 +329,9 @@ class World:
             if agent.version != version:
                 continue  # drawn into a conversation earlier in this batch: choice is stale
             self.stats["decisions"] += 1
+            if action in situation.allowed and action.kind in (TALK, GIVE) \
+                    and not self._still_with(agent, action.target):
+                action = situation.allowed[0]  # the other left earlier in this batch
             if action not in situation.allowed:
                 self.stats["invalid_decisions"] += 1
                 self.log.append(self.now, "invalid_decision", agent.id, agent.location or "",
@@ -339,12 +340,16 @@ class World:
                 action = situation.allowed[0]
             self._apply(agent, action)
 
+    def _still_with(self, agent: Agent, other_id: str) -> bool:
+        other = self.agents[other_id]
+        return other.alive and not other.asleep and other.location == agent.location
+
     def make_plan(self, agent: Agent) -> None:
         agent.plan = self.mind.plan_day(self, agent.id, self.day())
         agent.plan_day = self.day()
         summary = describe_plan(self, agent.plan)
-        agent.memory.add("plan", self.now, f"My plan for today: {summary}", 3,
-                         subject=agent.id, predicate="plans", tags=("plan",))
+        self.add_memory(agent, "plan", f"My plan for today: {summary}", 3,
+                        subject=agent.id, predicate="plans", tags=("plan",))
 
     def situation(self, agent: Agent) -> Situation:
         here = agent.location or ""

@@ -97,12 +97,12 @@ class ScriptedMind:
         agent = world.agents[s.agent_id]
         seek: set[str] = set()
         for node in s.memories:
-            fact_id = node.object if node.object in world.facts else ""
-            if not fact_id or world.facts[fact_id].importance < 5:
-                continue
-            for other in s.present:
-                if other not in agent.told.get(fact_id, ()) and not world.facts[fact_id].secret:
-                    seek.add(other)
+            for fact_id in (node.object, *node.tags):
+                fact = world.facts.get(fact_id)
+                if fact is None or fact.importance < 5 or fact.secret:
+                    continue
+                told = agent.told.get(fact_id, ())
+                seek.update(other for other in s.present if other not in told)
         return avoid, seek
 
     def _talk_utility(self, world: World, s: Situation, other_id: str, target: str,
