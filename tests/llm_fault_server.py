@@ -41,6 +41,8 @@ def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
 
 def instance(schema: dict[str, Any], rnd: random.Random) -> Any:
     """A value that satisfies ``schema`` (the subset pydantic emits here)."""
+    if "const" in schema:
+        return schema["const"]
     if "enum" in schema:
         return rnd.choice(schema["enum"])
     kind = schema.get("type")

@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("game.minds.llm")
 
-MAX_TOKENS = {"decide": 24, "plan": 40, "talk": 240, "reflect": 160, "importance": 60,
-              "answer": 160, "intent": 24}
+MAX_TOKENS = {"decide": 24, "plan": 48, "reflect": 180, "importance": 60, "answer": 160,
+              "intent": 24}  # "talk" is sized from the conversation limits
 
 
 @dataclass
@@ -100,9 +100,11 @@ class LLMMind:
         if route not in ("social", "all"):
             raise ValueError("route must be 'social' or 'all'")
         self.route = route
-        self.max_tokens = {**MAX_TOKENS, **(max_tokens or {})}
         self.talk_lines = talk_lines
         self.talk_chars = talk_chars
+        # room for every string at its longest (~3 chars per token) plus the JSON around it
+        talk_tokens = (talk_lines + 2) * (talk_chars // 3 + 12) + 24
+        self.max_tokens = {**MAX_TOKENS, "talk": talk_tokens, **(max_tokens or {})}
         self.requests: Counter[str] = Counter()
         self.fallback_log: list[dict[str, Any]] = []
         self.generated_decisions = 0

@@ -51,7 +51,7 @@ def reflection_model(evidence_ids: list[int]) -> type[BaseModel]:
     ev_type: Any = list[_literal(evidence_ids)] if evidence_ids else list[int]
     ev_field = Field(min_length=1, max_length=5) if evidence_ids else Field(max_length=0)
     insight = create_model("Insight", __config__=_STRICT,
-                           text=(str, Field(min_length=1, max_length=200)),
+                           text=(str, Field(min_length=1, max_length=120)),
                            evidence=(ev_type, ev_field),
                            importance=(int, Field(ge=1, le=10)))
     return create_model("Reflections", __config__=_STRICT,
@@ -68,7 +68,7 @@ def answer_model(fact_ids: list[str]) -> type[BaseModel]:
     cited: Any = list[_literal(fact_ids)] if fact_ids else list[str]
     limit = Field(default_factory=list, max_length=len(fact_ids))
     return create_model("Answer", __config__=_STRICT,
-                        reply=(str, Field(min_length=1, max_length=500)),
+                        reply=(str, Field(min_length=1, max_length=300)),
                         cited_facts=(cited, limit))
 
 

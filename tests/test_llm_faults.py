@@ -1,0 +1,114 @@
+"""LLM minds against a fault-injecting OpenAI-compatible server on 127.0.0.1.
+
+30% of calls fail in every way we know (timeouts, 429, 5xx, dropped connections,
+malformed/truncated JSON, refusals, empty answers, garbage bodies). The simulation
+must never crash or freeze, every decision must be one the world allows, every
+scripted fallback must be recorded, and the record must replay offline to the same
+event-log hash.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from game.engine.synthetic import synthetic_spec
+from game.engine.world import World
+from game.minds.llm import LLMConfig, LLMMind, Recorder
+from tests.llm_fault_server import FAULTS, FaultServer
+
+FAST = {"model": "fault", "timeout": 0.25, "retries": 2, "backoff": 0.01, "backoff_max": 0.05,
+        "breaker_threshold": 4, "breaker_cooldown": 0.05}
+
+
+class Checked(LLMMind):
+    """Records whether each returned action was in its situation's allowed list."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outside: list[str] = []
+        self.decided = 0
+
+    def decide(self, world, situations):
+        out = super().decide(world, situations)
+        for s, a in zip(situations, out, strict=True):
+            self.decided += 1
+            if a not in s.allowed:
+                self.outside.append(a.label())
+        return out
+
+
+def _mind(base_url: str, recorder: Recorder | None = None) -> Checked:
+    return Checked(LLMConfig(base_url=base_url, **FAST), recorder=recorder, route="all",
+                   calls_per_agent_day=10_000, decisions_per_agent_day=10_000)
+
+
+def test_fault_storm_never_breaks_the_game_and_replays_offline() -> None:
+    spec = synthetic_spec(8, 10, seed=4)
+    with FaultServer(fault_rate=0.3, hang=0.6, seed=11) as srv:
+        mind = _mind(srv.base_url)
+        world = World(spec, 5, mind)
+        start = time.monotonic()
+        world.run_until(2 * 1440)
+        wall = time.monotonic() - start
+        mind.close()
+    stats = mind.stats()
+    assert srv.requests >= 500, srv.requests
+    assert set(srv.injected) == set(FAULTS), srv.injected  # every kind of fault happened
+    assert 0.2 < sum(srv.injected.values()) / srv.requests < 0.4
+    assert world.stats["invalid_decisions"] == 0
+    assert mind.outside == [] and mind.decided >= world.stats["decisions"] > 500
+    assert stats["generated_decisions"] > 400  # the model really decided most of them
+    # every fallback is recorded, with time, agent and reason, and counted
+    assert stats["fallbacks"] == len(mind.fallback_log) == mind.recorder.fallbacks > 0
+    for fb in mind.fallback_log:
+        assert isinstance(fb["time"], int) and fb["agent"] and fb["reason"]
+    assert wall < 45, wall
+
+    # The record is plain data; replaying it needs no server at all.
+    record = json.loads(json.dumps(mind.record))
+    replay = _mind("http://127.0.0.1:9/v1", Recorder("replay", record))
+    again = World(spec, 5, replay)
+    again.run_until(2 * 1440)
+    replay.close()
+    assert again.log.digest == world.log.digest
+    assert replay.client.http_calls == 0
+    assert replay.stats()["replay_misses"] == 0
+    assert replay.fallback_log == mind.fallback_log
+
+
+def test_unreachable_backend_goes_scripted_quickly_and_says_so() -> None:
+    cfg = LLMConfig(base_url="http://127.0.0.1:9/v1", **{**FAST, "breaker_cooldown": 60})
+    mind = LLMMind(cfg, route="all", calls_per_agent_day=10_000, decisions_per_agent_day=10_000)
+    world = World(synthetic_spec(4, 5), 1, mind)
+    start = time.monotonic()
+    world.run_until(1440)
+    mind.close()
+    assert time.monotonic() - start < 20
+    assert world.stats["invalid_decisions"] == 0 and world.stats["decisions"] > 50
+    assert mind.status.startswith("LLM backend unreachable:")
+    assert "playing on with scripted minds" in mind.status
+    assert mind.last_error
+    # the breaker stopped the hammering: a handful of attempts, not one per decision
+    assert mind.client.http_calls <= cfg.breaker_threshold * (cfg.retries + 1)
+    assert mind.stats()["scripted_decisions"] >= world.stats["decisions"]
+
+
+@pytest.mark.parametrize("latency", [0.05])
+def test_batched_decisions_run_concurrently(latency: float) -> None:
+    """Eight agents due at the same minute cost about one round trip, not eight."""
+    spec = synthetic_spec(8, 6, seed=2)
+    with FaultServer(latency=latency) as srv:
+        mind = LLMMind(LLMConfig(base_url=srv.base_url, **FAST), route="all",
+                       calls_per_agent_day=10_000, decisions_per_agent_day=10_000)
+        world = World(spec, 3, mind)
+        situations = [world.situation(a) for a in world.order]
+        start = time.monotonic()
+        actions = mind.decide(world, situations)
+        wall = time.monotonic() - start
+        mind.close()
+    assert all(a in s.allowed for a, s in zip(actions, situations, strict=True))
+    assert srv.requests == len(situations) == 8
+    assert wall < latency * 4, wall
