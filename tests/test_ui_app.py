@@ -102,9 +102,12 @@ def test_playthrough_of_the_tutorial_to_the_true_ending_through_the_ui(app):
     d.key(app, pygame.K_2)  # topic: about a person
     talk.arg_pick = "odile"
     talk.relayout()
+    known = set(s.notebook.clues)
     d.key(app, pygame.K_RETURN)
+    assert "Corin Lusk:" in talk.answer_html
     assert "fact:asked_hours" in s.notebook.clues
-    assert "New clue" in talk.answer_html
+    if "fact:asked_hours" not in known:  # (he may have told you already over lunch)
+        assert "New clue" in talk.answer_html
     d.key(app, pygame.K_ESCAPE)
     apo = app.top.map.screen_pos("apothecary")
     d.click_at(app, apo)

@@ -35,7 +35,7 @@ class NotebookScene(Scene):
         h = content_height(self.app)
         pad = 16
         label(self, (pad, 8, 300, 36), "Notebook", "@heading")
-        bw = min(170, (w - 2 * pad - 320) // len(TABS))
+        bw = min(170, (w - 2 * pad - 320 - 130) // len(TABS) - 6)
         self.tab_buttons = {}
         for i, (key, text) in enumerate(TABS):
             b = button(self, (320 + i * (bw + 6), 8, bw, 34), text, "",
@@ -92,7 +92,7 @@ class NotebookScene(Scene):
         for t in reversed(nb.testimonies):
             head = (f"{esc(self._name(t['speaker']))} (loop {t['loop']}, "
                     f"{esc(s.world.calendar.format(t['t']))}, about {esc(t['topic'])}"
-                    f"{' ' + esc(t['arg']) if t['arg'] else ''})")
+                    f"{' ' + esc(self._name(t['arg'])) if t['arg'] else ''})")
             text = esc(t["text"])
             if t["id"] in bad:
                 rows.append(red(f"<b>✗ CONTRADICTED</b> {head}") + f"<br>{text}")

@@ -18,7 +18,7 @@ MIND_NAMES = {"scripted": "Scripted (built in, offline)",
 
 class SettingsScene(Scene):
     name = "settings"
-    hints = "Tab move between fields · Ctrl+Enter save · Esc back without saving"
+    hints = "Click a field to edit · Ctrl+Enter save · Esc back without saving"
 
     def build(self) -> None:
         st = self.app.settings
