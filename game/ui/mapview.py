@@ -127,8 +127,9 @@ class MapView:
         tokens = [self.player] + self.people
         n = len(tokens)
         for i, p in enumerate(tokens):
-            ang = -math.pi / 2 + (2 * math.pi * i / max(1, n)) + self.t * 0.0
-            rad = 0 if n == 1 else r + size // 2 + 2
+            # an arc above the place, so tokens never cover its name label
+            ang = -math.pi / 2 if n == 1 else -math.pi * (0.92 - 0.84 * i / (n - 1))
+            rad = 0 if n == 1 else r + size // 2 + 2 + max(0, n - 5) * size // 5
             tx = int(here[0] + rad * math.cos(ang)) - size // 2
             ty = int(here[1] + rad * math.sin(ang)) - size // 2
             img = portraits.portrait(p["id"], p["name"], size, dim=bool(p.get("asleep")))

@@ -122,10 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     shot("replay")
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_ESCAPE)
-    d.key(app, pygame.K_c)  # continue the autosave
-    d.key(app, pygame.K_ESCAPE) if app.top.name == "end" else None
+    d.key(app, pygame.K_c)  # continue the autosave (a death: the death screen comes up)
     if app.top.name == "end":
         d.key(app, pygame.K_r)
+    d.key(app, pygame.K_w)
     app.set_window((1920, 1080), False)
     shot("town_1920x1080")
     main_story = STORY_DIR / "main.toml"

@@ -19,7 +19,7 @@ SIDEBAR = 520
 
 class TownScene(Scene):
     name = "town"
-    hints = ("Click/Tab pick place · Enter go · T/1-9 talk · F search · W wait · S skip · "
+    hints = ("Click/Tab pick place · Enter go · T/1-9 talk · F search · G take · W wait · S skip · "
              "N notebook · L timeline · Ctrl+S save · Esc title")
 
     def __init__(self, app: Any) -> None:
@@ -58,7 +58,8 @@ class TownScene(Scene):
             y += 30
         self.take_buttons = {}
         for item in s.items_here()[:3]:
-            b = button(self, (x, y, iw, 30), f"Take the {item['name']}",
+            b = button(self, (x, y, iw, 30), f"Take the {item['name']}"
+                       + (" (G)" if not self.take_buttons else ""),
                        "Pick it up: items can be shown to people")
             self.take_buttons[b] = item["id"]
             y += 34
@@ -156,6 +157,8 @@ class TownScene(Scene):
             return self.on_button(self.b_save)
         if key in buttons:
             return self.on_button(buttons[key])
+        if key == pygame.K_g and self.take_buttons:
+            return self.on_button(next(iter(self.take_buttons)))
         people = self.map.people
         if key == pygame.K_t and people:
             self.talk(people[0]["id"])
