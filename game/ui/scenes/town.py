@@ -58,7 +58,7 @@ class TownScene(Scene):
             y += 30
         self.take_buttons = {}
         for item in s.items_here()[:3]:
-            b = button(self, (x, y, iw, 30), f"Take the {item['name']}"
+            b = button(self, (x, y, iw, 30), f"Take: {item['name']}"
                        + (" (G)" if not self.take_buttons else ""),
                        "Pick it up: items can be shown to people")
             self.take_buttons[b] = item["id"]
@@ -84,9 +84,11 @@ class TownScene(Scene):
         self.b_save = button(self, (x + 2 * (bw + 5), y, bw, 32), "Save",
                              "Save to the 'quicksave' slot (Ctrl+S)")
         y += 40
-        res = "<br>".join(esc(t) for t in self.result[-4:]) or dim(esc(here["description"]))
-        self.result_box = textbox(self, (x, y, iw, 96), res)
-        y += 100
+        res = "<br>".join(gold(esc(t)) if t.startswith(("Found", "New clue")) else esc(t)
+                          for t in self.result[-6:]) or dim(esc(here["description"]))
+        rh = max(96, min(180, h // 5))
+        self.result_box = textbox(self, (x, y, iw, rh), res)
+        y += rh + 4
         label(self, (x, y, iw, 30), "What you have seen", "@heading")
         y += 32
         self.feed_box = textbox(self, (x, y, iw, max(60, h - y - 8)), self._feed_html())
