@@ -1,0 +1,93 @@
+"""LLM minds against the real llama-cpp-python server running SmolLM2-135M.
+
+Started once per session on 127.0.0.1 by ``game.minds.llm.local``. Skipped only when
+llama_cpp is not importable (``make test`` installs it via the ``local`` extra).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game.engine.synthetic import synthetic_spec
+from game.engine.world import World
+from game.minds.llm import LLMConfig, LLMMind, Recorder
+from game.minds.llm.local import LocalServer, llama_cpp_available
+
+ROOT = Path(__file__).resolve().parents[1]
+DAYS = 2
+
+pytestmark = [
+    pytest.mark.llm,
+    pytest.mark.skipif(not llama_cpp_available(),
+                       reason="llama-cpp-python is not installed (pip install -e '.[local]')"),
+]
+
+
+def _tutorial_spec() -> tuple[dict[str, Any], int, Callable[[], list[Any]]]:
+    """The tutorial story (spec, seed, rules factory) via game.scenario; synthetic if absent."""
+    try:
+        from game.mystery.rules import MysteryRules
+        from game.scenario.build import build_spec, story_hash
+        from game.scenario.loader import load_story
+    except ImportError:
+        return synthetic_spec(4, 5), 1, list
+    result = load_story(ROOT / "story" / "tutorial.toml")
+    if not result.ok or result.story is None:
+        return synthetic_spec(4, 5), 1, list
+    spec = build_spec(result.story, story_hash(result.text))
+    return spec, result.story.scenario.seed, lambda: [MysteryRules(spec["mystery"])]
+
+
+@pytest.fixture(scope="session")
+def smollm() -> Iterator[LocalServer]:
+    with LocalServer(n_ctx=2048) as server:
+        yield server
+
+
+def _mind(base_url: str, recorder: Recorder) -> LLMMind:
+    cfg = LLMConfig(base_url=base_url, model="smollm2", timeout=60, validation_retries=1,
+                    breaker_cooldown=5)
+    # Small answers keep the CPU-only model fast: 3 calls per agent per day, short talks.
+    return LLMMind(cfg, recorder=recorder, calls_per_agent_day=3, talk_lines=2,
+                   talk_chars=60)
+
+
+
+def test_two_days_with_smollm_are_valid_and_replay_offline(smollm: LocalServer) -> None:
+    spec, seed, rules = _tutorial_spec()
+    mind = _mind(smollm.base_url, Recorder("record"))
+    outside: list[str] = []
+    decide = mind.decide
+
+    def checked(world: World, situations: list[Any]) -> list[Any]:
+        out = decide(world, situations)
+        outside.extend(a.label() for a, s in zip(out, situations, strict=True)
+                       if a not in s.allowed)
+        return out
+
+    mind.decide = checked  # type: ignore[method-assign]
+    world = World(spec, seed, mind, rules())
+    start = time.monotonic()
+    world.run_until(world.now + DAYS * 1440)
+    wall = time.monotonic() - start
+    mind.close()
+    stats = mind.stats()
+    print(f"\nSmolLM2 {DAYS}-day run: {wall:.1f}s wall, {json.dumps(stats)}")
+    assert world.stats["invalid_decisions"] == 0 and outside == []
+    assert stats["llm_calls"] > 0 and stats["errors"] == {}
+    assert stats["generated_decisions"] + stats["requests_by_kind"].get("talk", 0) > 0
+    assert stats["mode"] == "json_object"  # llama-cpp-python rejects json_schema
+
+    record = json.loads(json.dumps(mind.record))
+    replay = _mind("http://127.0.0.1:9/v1", Recorder("replay", record))
+    again = World(spec, seed, replay, rules())
+    again.run_until(again.now + DAYS * 1440)
+    replay.close()
+    assert again.log.digest == world.log.digest
+    assert replay.client.http_calls == 0 and replay.stats()["replay_misses"] == 0
