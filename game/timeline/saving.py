@@ -43,7 +43,7 @@ def session_payload(session: GameSession) -> dict[str, Any]:
 
 
 def save_session(session: GameSession, path: str | Path, summary: str | None = None,
-                 created: str | None = None) -> None:
+                 created: str | None = None, thumbnail: bytes | None = None) -> None:
     """Write ``session`` to ``path`` atomically (``created`` fixed for reproducible bytes)."""
     from game.timeline.savefile import write_save
 
@@ -54,7 +54,7 @@ def save_session(session: GameSession, path: str | Path, summary: str | None = N
         created = datetime.now(UTC).isoformat(timespec="seconds")
     header = {"game_version": game.__version__, "scenario_id": session.scenario_id,
               "scenario_hash": session.content_hash, "created": created,
-              "summary": summary[:500]}
+              "summary": summary[:500], "thumbnail": thumbnail}
     write_save(path, header, session_payload(session))
 
 

@@ -10,14 +10,16 @@ import io
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from game.engine.clock import MINUTES_PER_DAY
-from game.session import Command, CommandError, GameSession, Outcome
+from game.scenario.loader import resolve_story_path
+from game.session import CommandError, GameSession, Outcome
 from game.timeline import paths
-from game.timeline.savefile import SaveError, read_save, write_save
+from game.timeline.replay import ReplayError, apply_entry
+from game.timeline.savefile import SaveError, read_save
+from game.timeline.saving import load_session, save_session
 
 SWITCH_INTERVAL = 0.0005
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,41 +50,13 @@ def new_session(story: str, seed: int | None = None) -> GameSession:
     return s
 
 
-def game_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("hindsight")
-    except Exception:  # noqa: BLE001
-        return "0.0"
-
-
-def payload(session: GameSession, story_path: str) -> dict[str, Any]:
-    return {"story": story_path, "seed": session.seed, "history": list(session.history),
-            "notebook": session.notebook.to_state()}
-
-
 def save(session: GameSession, story_path: str, directory: str | Path,
          slot: str = paths.AUTOSAVE, thumbnail: bytes | None = None) -> Path:
     """Write a slot; the header summary carries loop and clock for the load screen."""
     path = paths.slot_path(directory, slot)
-    header = {"game_version": game_version(), "scenario_id": session.scenario_id,
-              "scenario_hash": session.content_hash,
-              "created": datetime.now(UTC).isoformat(timespec="seconds"),
-              "summary": f"Loop {session.loop} · {session.clock_text()} · {session.status}"[:500],
-              "thumbnail": thumbnail}
-    write_save(path, header, payload(session, story_path))
+    summary = f"Loop {session.loop} · {session.clock_text()} · {session.status}"
+    save_session(session, path, summary=summary, thumbnail=thumbnail)
     return path
-
-
-def apply_entry(session: GameSession, entry: dict[str, Any]) -> None:
-    """Re-apply one history entry exactly as it was first played."""
-    verb = entry.get("verb")
-    if verb == "skip":
-        session.skip(entry.get("topic", "until"), int(entry.get("minutes", 0)))
-    elif verb == "rewind":
-        session.rewind(int(entry["arg"]) if entry.get("arg") else None)
-    else:
-        session.do(Command.from_state(dict(entry)))
 
 
 def replay(story: str, seed: int, history: list[dict[str, Any]],
@@ -99,13 +73,11 @@ def replay(story: str, seed: int, history: list[dict[str, Any]],
 
 def load(path: str | Path) -> tuple[GameSession, str]:
     """Load a slot by replaying its history; raises SaveError with a one-line reason."""
-    _, data = read_save(path)
-    story = data.get("story")
-    if not isinstance(story, str) or not Path(story).exists():
-        raise SaveError(f"{path}: its story file {story!r} is missing")
-    history = data.get("history") or []
-    s = replay(story, int(data.get("seed", 0)), history)
-    return s, story
+    try:
+        session = load_session(path)
+    except ReplayError as exc:
+        raise SaveError(str(exc)) from None
+    return session, str(resolve_story_path(session.story_result.file).resolve())
 
 
 def read_payload(path: str | Path) -> dict[str, Any]:
