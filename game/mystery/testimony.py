@@ -101,14 +101,15 @@ def ask_person(world: World, rules: MysteryRules, agent_id: str, about: str) -> 
     rel = agent.relationships.get(about)
     if about == agent_id:
         return Answer(_pick(world, agent, "deflect", "What about me?"))
-    feeling = ("I'm fond of them" if agent.affinity(about) > 0.4 else
-               "I don't trust them" if agent.affinity(about) < -0.2 else "they're all right")
-    label = f" — my {rel.label}" if rel and rel.label else ""
-    text = f"{other.name}{label}? {feeling.capitalize()}."
+    affinity = agent.affinity(about)
+    feeling = ("I'm fond of them" if affinity > 0.4 else
+               "I don't trust them" if affinity < -0.1 else "they're all right")
+    label = f" ({rel.label})" if rel and rel.label else ""
+    text = f"{other.name}{label}? {feeling[0].upper()}{feeling[1:]}."
     memories = agent.memory.retrieve(f"{about} {other.name}", world.now, k=3)
     facts = _shareable_facts(world, rules, agent, lambda f: about in world.facts[f].about)
     for fact_id in facts[:2]:
-        text += f" They say {world.facts[fact_id].text[0].lower()}{world.facts[fact_id].text[1:]}"
+        text += f" They say: {world.facts[fact_id].text}"
     reflection = next((m for m in memories if m.kind == "reflection"), None)
     if reflection is not None:
         text += f" {reflection.text}"
