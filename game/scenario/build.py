@@ -134,7 +134,7 @@ def build_mystery(story: Story) -> dict[str, Any]:
 
 
 def _from_positions(story: Story) -> list[list[Any]]:
-    """No connections given: link every pair, walking at 40 map units per minute... rounded."""
+    """No connections given: link every pair, one minute of walking per 40 map units."""
     out = []
     locs = story.locations
     for i, a in enumerate(locs):
