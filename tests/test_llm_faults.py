@@ -59,8 +59,8 @@ def test_fault_storm_never_breaks_the_game_and_replays_offline() -> None:
     assert set(srv.injected) == set(FAULTS), srv.injected  # every kind of fault happened
     assert 0.2 < sum(srv.injected.values()) / srv.requests < 0.4
     assert world.stats["invalid_decisions"] == 0
-    assert mind.outside == [] and mind.decided >= world.stats["decisions"] > 500
-    assert stats["generated_decisions"] > 400  # the model really decided most of them
+    assert mind.outside == [] and mind.decided >= world.stats["decisions"] > 300
+    assert stats["generated_decisions"] > 0.6 * mind.decided  # the model decided most
     # every fallback is recorded, with time, agent and reason, and counted
     assert stats["fallbacks"] == len(mind.fallback_log) == mind.recorder.fallbacks > 0
     for fb in mind.fallback_log:

@@ -226,7 +226,7 @@ def test_plans_conversations_and_reflections_are_valid() -> None:
         world.run_until(2 * 1440)
         mind.close()
     kinds = mind.stats()["requests_by_kind"]
-    assert kinds.get("plan", 0) >= 5 and kinds.get("talk", 0) > 0 and kinds.get("reflect", 0)
+    assert kinds.get("plan", 0) >= 5 and kinds.get("decide", 0) > 0 and kinds.get("reflect", 0)
     for agent in world.agents.values():
         for block in agent.plan:
             assert block.location in world.locations
@@ -236,6 +236,8 @@ def test_plans_conversations_and_reflections_are_valid() -> None:
     assert talks
     for e in talks:
         assert {s for s, _ in e.data["lines"]} <= {e.actor, e.data["with"]}
+    written = {"Fine weather today.", "I saw nothing unusual.", "Good day to you."}
+    assert any(text in written for e in talks for _, text in e.data["lines"])  # LLM dialogue
     for agent in world.agents.values():
         for node in agent.memory.nodes:
             if node.kind == "reflection":

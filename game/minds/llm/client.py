@@ -158,6 +158,20 @@ class LLMClient:
             self._loop = _LoopThread()
         return self._loop.run(coro, deadline)
 
+    def submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future[Any]:
+        """Start a coroutine on the client's loop and return at once."""
+        if self._loop is None:
+            self._loop = _LoopThread()
+        return asyncio.run_coroutine_threadsafe(coro, self._loop.loop)
+
+    def wait(self, future: concurrent.futures.Future[Any], deadline: float) -> Any:
+        """The result of a submitted coroutine; a stuck one becomes a TransientError."""
+        try:
+            return future.result(deadline)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TransientError("overall deadline exceeded") from None
+
     def close(self) -> None:
         if self._loop is None:
             return

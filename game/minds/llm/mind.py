@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("game.minds.llm")
 
-MAX_TOKENS = {"decide": 24, "plan": 48, "reflect": 180, "importance": 60, "answer": 160,
+MAX_TOKENS = {"choose": 24, "plan": 48, "reflect": 180, "importance": 60, "answer": 160,
               "intent": 24}  # "talk" is sized from the conversation limits
 
 
@@ -71,6 +71,18 @@ class Request:
 
 
 @dataclass
+class _Thought:
+    """A decision asked for at one decision point and acted on at the next."""
+
+    request: Request
+    result: Any  # the answer once known (record, cache, or arrived)
+    future: Any  # concurrent Future of the batch it went out in, if any
+    part: int | None  # its index in that batch
+    deadline: float
+    logged: bool = False
+
+
+@dataclass
 class PlayerAnswer:
     """An in-character reply; ``cited`` holds only fact ids the agent may reveal."""
 
@@ -86,9 +98,10 @@ class LLMMind:
 
     def __init__(self, config: LLMConfig | None = None, *, recorder: Recorder | None = None,
                  budget: Budget | None = None, cache: ResponseCache | None = None,
-                 calls_per_agent_day: int = 6, decisions_per_agent_day: int = 2,
+                 calls_per_agent_day: int = 6, decisions_per_agent_day: int = 1,
                  route: str = "social", max_tokens: dict[str, int] | None = None,
-                 talk_lines: int = 4, talk_chars: int = 120) -> None:
+                 talk_lines: int = 4, talk_chars: int = 120,
+                 separate_talks: bool = False, think_ahead: bool | None = None) -> None:
         self.config = config or LLMConfig()
         self.client = LLMClient(self.config)
         self.recorder = recorder or Recorder("record")
@@ -101,10 +114,14 @@ class LLMMind:
             raise ValueError("route must be 'social' or 'all'")
         self.route = route
         self.talk_lines = talk_lines
+        self.separate_talks = separate_talks
+        self.think_ahead = route == "social" if think_ahead is None else think_ahead
+        self._dialogue: dict[tuple[str, str, int], tuple[list[tuple[str, str]], str, str]] = {}
         self.talk_chars = talk_chars
         # room for every string at its longest (~3 chars per token) plus the JSON around it
         talk_tokens = (talk_lines + 2) * (talk_chars // 3 + 12) + 24
-        self.max_tokens = {**MAX_TOKENS, "talk": talk_tokens, **(max_tokens or {})}
+        self.max_tokens = {**MAX_TOKENS, "talk": talk_tokens, "decide": talk_tokens + 16,
+                           **(max_tokens or {})}
         self.requests: Counter[str] = Counter()
         self.fallback_log: list[dict[str, Any]] = []
         self.generated_decisions = 0
@@ -112,7 +129,10 @@ class LLMMind:
         self.invalid_answers = 0
         self._used: Counter[str] = Counter()  # "agent|day|kind" and "agent|day" quotas
         self._asked: set[str] = set()  # "agent|block start": one social decision per block
-        self._journal: list[tuple[int, str, str]] = []  # (time, "used"|"asked", key)
+        self._journal: list[tuple[int, str, str]] = []  # (time, "used"|"asked"|"plan", key)
+        self._plans: dict[str, tuple[str, Any]] = {}  # "agent|day" -> (request hash, answer)
+        self._thoughts: dict[str, _Thought] = {}  # "agent|time" -> a decision in flight
+        self._open: dict[str, str] = {}  # agent -> key of its unconsumed thought
         self._world: World | None = None
         self._clock = -1
 
@@ -121,44 +141,121 @@ class LLMMind:
 
     # ============================================================ Mind protocol
     def decide(self, world: World, situations: list[Situation]) -> list[Action]:
+        """Scripted for routine; the model for social moments (see ``think_ahead``)."""
         self._sync(world)
+        self._dialogue = {k: v for k, v in self._dialogue.items() if k[2] >= world.now}
+        answers: dict[int, tuple[Any, dict[str, Action]]] = {}
         routed: dict[int, tuple[Request, dict[str, Action]]] = {}
+        fire: list[tuple[Situation, Request, dict[str, Action]]] = []
         for i, s in enumerate(situations):
+            thought = self._take_thought(world, s.agent_id)
+            if thought is not None:
+                answers[i] = (self._thought_result(thought), _by_label(s.allowed))
+                continue
             options = self._route(world, s)
-            if options is not None:
-                routed[i] = (self._decision_request(world, s, options), options)
+            if options is None:
+                continue
+            req = self._decision_request(world, s, options)
+            if self.think_ahead:
+                fire.append((s, req, options))
+            else:
+                routed[i] = (req, options)
         results = self._resolve([req for req, _ in routed.values()])
-        answers = dict(zip(routed, results, strict=True))
+        for i, res in zip(routed, results, strict=True):
+            answers[i] = (res, routed[i][1])
+        if fire:
+            self._think(world, fire)
         out: list[Action] = []
         for i, s in enumerate(situations):  # scripted draws happen here, in agent order
-            res = answers.get(i)
+            res, options = answers.get(i, (None, {}))
+            action = None
             if res is not None and not isinstance(res, Fallback):
-                out.append(routed[i][1][res.action])
+                action = options.get(res.action)
+            if action is not None:
+                out.append(action)
                 self.generated_decisions += 1
+                if action.kind == TALK:
+                    self._keep_dialogue(world, s.agent_id, action.target, res)
             else:
                 out.append(self.scripted.choose(world, s))
                 self.scripted_decisions += 1
         return out
 
+    # ------------------------------------------------------------ think ahead
+    def _think(self, world: World, fire: list[tuple[Situation, Request, dict[str, Action]]]
+               ) -> None:
+        """Ask now, act on the answer at the agent's next decision.
+
+        The agent carries on (scripted) while the model thinks, so model latency
+        overlaps the simulation instead of stalling it. The request and its place in
+        the record are fixed now, and the answer is awaited at the next decision, so
+        the outcome does not depend on how fast the server is.
+        """
+        reqs = [req for _, req, _ in fire]
+        results, pending = self._prepare(reqs)
+        future = None
+        if pending:
+            future = self.client.submit(self._gather([reqs[i] for i in pending]))
+        for j, (s, req, _) in enumerate(fire):
+            key = f"{s.agent_id}|{world.now}"
+            part = pending.index(j) if j in pending else None
+            self._thoughts[key] = _Thought(req, results[j], future, part,
+                                           self._deadline(len(pending)))
+            self._open[s.agent_id] = key
+            self._journal.append((world.now, "think", key))
+
+    def _take_thought(self, world: World, agent_id: str) -> _Thought | None:
+        key = self._open.pop(agent_id, None)
+        if key is None:
+            return None
+        self._journal.append((world.now, "consume", key))
+        return self._thoughts[key]
+
+    def _thought_result(self, t: _Thought) -> Any:
+        if t.result is None:
+            assert t.future is not None and t.part is not None
+            try:
+                t.result = self.client.wait(t.future, t.deadline)[t.part]
+            except LLMError as exc:
+                t.result = Fallback(self.client.redact(exc.reason))
+        if isinstance(t.result, Fallback) and not t.logged:
+            self._finish([t.request], [t.result])
+            t.logged = True
+        return t.result
+
     def converse(self, world: World, speaker: str, listener: str,
                  shared: list[str], received: list[str]) -> Conversation:
+        """The dialogue written with the decision to talk, or (optionally) its own call.
+
+        The engine has already chosen which facts pass; their lines and summaries are
+        added here verbatim, so what an agent learns never depends on the model.
+        """
         self._sync(world)
-        if world.agents[listener].controlled or not self._charge(world, speaker, "talk"):
-            return self.scripted.converse(world, speaker, listener, shared, received)
-        model = schemas.conversation_model(speaker, listener, self.talk_lines, self.talk_chars)
-        schema = schemas.json_schema(model)
-        msgs = prompts.conversation(world, speaker, listener, shared, received, schema)
-        res = self._resolve([Request("talk", speaker, world.now, msgs, model, schema)])[0]
-        if isinstance(res, Fallback):
-            return self.scripted.converse(world, speaker, listener, shared, received)
         a, b = world.agents[speaker], world.agents[listener]
+        talk = self._dialogue.pop((speaker, listener, world.now), None)
+        if talk is None and self.separate_talks and not b.controlled \
+                and self._charge(world, speaker, "talk"):
+            model = schemas.conversation_model(speaker, listener, self.talk_lines,
+                                               self.talk_chars)
+            schema = schemas.json_schema(model)
+            msgs = prompts.conversation(world, speaker, listener, shared, received, schema)
+            res = self._resolve([Request("talk", speaker, world.now, msgs, model, schema)])[0]
+            if not isinstance(res, Fallback):
+                talk = ([(x.speaker, x.text) for x in res.lines], res.summary_a, res.summary_b)
+        if talk is None:
+            return self.scripted.converse(world, speaker, listener, shared, received)
+        lines, said_a, said_b = talk
+        lines = list(lines)
+        for fact_id in shared:
+            lines.append((a.id, f"Did you hear? {world.facts[fact_id].text}"))
+        for fact_id in received:
+            lines.append((b.id, f"And I heard that {world.facts[fact_id].text}"))
         told = "; ".join(world.facts[f].text for f in shared)
         heard = "; ".join(world.facts[f].text for f in received)
-        summary_a = res.summary_a + (f" I told {b.name}: {told}" if told else "") + (
+        summary_a = said_a + (f" I told {b.name}: {told}" if told else "") + (
             f" I heard: {heard}" if heard else "")
-        summary_b = res.summary_b + (f" I heard from {a.name}: {told}" if told else "") + (
+        summary_b = said_b + (f" I heard from {a.name}: {told}" if told else "") + (
             f" I told them: {heard}" if heard else "")
-        lines = [(line.speaker, line.text) for line in res.lines]
         return Conversation(lines, summary_a, summary_b,
                             duration=10 + 5 * len(shared + received))
 
@@ -185,18 +282,53 @@ class LLMMind:
         return out
 
     def plan_day(self, world: World, agent_id: str, day: int) -> list[PlanBlock]:
-        """The routine, plus at most one LLM-chosen outing in free time at an open place."""
+        """The routine, plus at most one LLM-chosen outing in free time at an open place.
+
+        The first agent to plan a day asks for everyone's plan at once (concurrently);
+        later agents use that answer if their request is still the same one.
+        """
         self._sync(world)
+        if f"day|{day}" not in self._asked:
+            self._asked.add(f"day|{day}")
+            self._journal.append((world.now, "asked", f"day|{day}"))
+            others = [a.id for a in world.order if a.id != agent_id and a.alive
+                      and not a.controlled and a.plan_day != day]
+            built = [(a, self._plan_request(world, a, day)) for a in [agent_id, *others]]
+            wanted = [(a, b) for a, b in built if b[1] is not None
+                      and self._charge(world, a, "plan")]
+            results = self._resolve([req for _, (_, req) in wanted])
+            for (a, (_, req)), res in zip(wanted, results, strict=True):
+                assert req is not None
+                self._plans[f"{a}|{day}"] = (req.key, res)
+                self._journal.append((world.now, "plan", f"{a}|{day}"))
+        blocks, req = self._plan_request(world, agent_id, day)
+        if req is None:
+            return blocks
+        ready = self._plans.get(f"{agent_id}|{day}")
+        if ready is not None and ready[0] == self._request_hash(req):
+            res = ready[1]
+        elif self._charge(world, agent_id, "plan"):
+            res = self._resolve([req])[0]
+        else:
+            return blocks
+        if isinstance(res, Fallback) or res.outing == "none":
+            return blocks
+        start = day * 1440 + res.hour * 60
+        outing = PlanBlock(start, start + 60, res.outing, res.activity.strip() or "errand",
+                           reason="llm plan")
+        return _splice(blocks, outing)
+
+    def _plan_request(self, world: World, agent_id: str, day: int
+                      ) -> tuple[list[PlanBlock], Request | None]:
+        """The routine and the request for an outing (None if there is no free hour)."""
         agent = world.agents[agent_id]
         blocks = routine_plan(world, agent, day)
         free = _free_hours(blocks)
-        if not free:
-            return blocks
         places = [loc.id for loc in world.locations.values()
                   if loc.id != agent.home and (loc.kind == "public" or loc.id == agent.work)
                   and any(_open_for_hour(world, agent, loc.id, h) for h in free)]
-        if not places or not self._charge(world, agent_id, "plan"):
-            return blocks
+        if not free or not places:
+            return blocks, None
         hours = sorted({h % 1440 // 60 for h in free})
         model = schemas.plan_model(places, hours)
         schema = schemas.json_schema(model)
@@ -213,16 +345,12 @@ class LLMMind:
 
         routine = "; ".join(f"{b.start % 1440 // 60}:00-{b.end % 1440 // 60}:00 {b.activity} "
                             f"at {b.location}" for b in blocks if b.activity != "sleep")
-        memories = [n for n in agent.memory.recent(12) if n.kind in ("reflection", "plan")][-3:]
+        # Only memories from before the day began, so a plan asked for early is the same
+        # request as the one the agent would make at its own waking time.
+        memories = [n for n in agent.memory.recent(12) if n.kind in ("reflection", "plan")
+                    and n.created < day * 1440][-3:]
         msgs = prompts.plan(world, agent_id, routine, places, hours, memories, schema)
-        res = self._resolve([Request("plan", agent_id, world.now, msgs, model, schema,
-                                     check)])[0]
-        if isinstance(res, Fallback) or res.outing == "none":
-            return blocks
-        start = day * 1440 + res.hour * 60
-        outing = PlanBlock(start, start + 60, res.outing, res.activity.strip() or "errand",
-                           reason="llm plan")
-        return _splice(blocks, outing)
+        return blocks, Request("plan", agent_id, world.now, msgs, model, schema, check)
 
     # ======================================================== other LLM uses
     def score_importance(self, world: World, agent_id: str, texts: list[str]) -> list[int]:
@@ -301,6 +429,15 @@ class LLMMind:
             _, what, key = self._journal.pop()
             if what == "used":
                 self._used[key] -= 1
+            elif what == "plan":
+                self._plans.pop(key, None)
+            elif what == "think":
+                self._thoughts.pop(key, None)
+                agent = key.split("|")[0]
+                if self._open.get(agent) == key:
+                    del self._open[agent]
+            elif what == "consume":
+                self._open[key.split("|")[0]] = key
             else:
                 self._asked.discard(key)
         self.recorder.rollback(time + 1)
@@ -348,27 +485,50 @@ class LLMMind:
             out.setdefault(action.label(), action)
         return out
 
+    def _keep_dialogue(self, world: World, me: str, other: str, res: Any) -> None:
+        lines = [(x.speaker, x.text.strip()) for x in getattr(res, "lines", [])
+                 if x.speaker in (me, other) and x.text.strip()]
+        mine = getattr(res, "summary_self", "").strip()
+        theirs = getattr(res, "summary_other", "").strip()
+        if lines and mine and theirs:
+            self._dialogue[(me, other, world.now)] = (lines, mine, theirs)
+
     def _decision_request(self, world: World, s: Situation,
                           options: dict[str, Action]) -> Request:
-        model = schemas.decision_model(list(options))
+        talkers = [a.target for a in options.values() if a.kind == TALK]
+        speakers = [s.agent_id, *talkers] if talkers and self.talk_lines else None
+        model = schemas.decision_model(list(options), speakers, self.talk_lines,
+                                       self.talk_chars)
         schema = schemas.json_schema(model)
         block = s.plan_block
         activity = block.activity if block else "nothing planned"
         msgs = prompts.decision(world, s.agent_id, s.time, s.location, activity, s.present,
                                 s.memories, list(options.values()), schema)
-        return Request("decide", s.agent_id, s.time, msgs, model, schema)
+        return Request("decide" if speakers else "choose", s.agent_id, s.time, msgs, model,
+                       schema)
 
     # ============================================================== resolving
     def _resolve(self, requests: list[Request]) -> list[Any]:
         """Answers (validated models) or Fallbacks, in order; concurrent where needed."""
+        results, pending = self._prepare(requests)
+        if pending:
+            try:
+                outs = self.client.run(self._gather([requests[i] for i in pending]),
+                                       self._deadline(len(pending)))
+            except LLMError as exc:
+                outs = [Fallback(self.client.redact(exc.reason)) for _ in pending]
+            for i, res in zip(pending, outs, strict=True):
+                results[i] = res
+        self._finish(requests, results)
+        return results
+
+    def _prepare(self, requests: list[Request]) -> tuple[list[Any], list[int]]:
+        """Claim record slots in order; answer from record or cache where possible."""
         results: list[Any] = [None] * len(requests)
         pending: list[int] = []
         for i, r in enumerate(requests):
             self.requests[r.kind] += 1
-            r.key = request_key({"model": self.config.model, "kind": r.kind,
-                                 "messages": r.messages, "schema": r.schema,
-                                 "max_tokens": self.max_tokens[r.kind],
-                                 "temperature": self.config.temperature})
+            r.key = self._request_hash(r)
             at = request_key({"request": r.key, "time": r.time, "agent": r.agent})
             r.slot = self.recorder.reserve(at, r.kind, r.time)
             entry = r.slot.entry
@@ -383,21 +543,22 @@ class LLMMind:
                     self.recorder.fill(r.slot, r.kind, answer=cached)
                 else:
                     pending.append(i)
-        if pending:
-            try:
-                outs = self.client.run(self._gather([requests[i] for i in pending]),
-                                       self._deadline(len(pending)))
-            except LLMError as exc:
-                outs = [Fallback(self.client.redact(exc.reason)) for _ in pending]
-            for i, res in zip(pending, outs, strict=True):
-                results[i] = res
+        return results, pending
+
+    def _finish(self, requests: list[Request], results: list[Any]) -> None:
+        """Record and log the fallbacks (answers were recorded as they arrived)."""
         for r, res in zip(requests, results, strict=True):
             if isinstance(res, Fallback):
                 assert r.slot is not None
                 self.recorder.fill(r.slot, r.kind, fallback=res.reason)
                 self.fallback_log.append({"time": r.time, "agent": r.agent, "kind": r.kind,
                                           "reason": res.reason})
-        return results
+
+    def _request_hash(self, r: Request) -> str:
+        return request_key({"model": self.config.model, "kind": r.kind,
+                            "messages": r.messages, "schema": r.schema,
+                            "max_tokens": self.max_tokens[r.kind],
+                            "temperature": self.config.temperature})
 
     def _from_record(self, r: Request, entry: dict[str, Any]) -> Any:
         if "answer" not in entry:
@@ -432,9 +593,9 @@ class LLMMind:
         for _ in range(self.config.validation_retries + 1):
             spent = self.budget.exhausted()
             if spent:
-                return Fallback(spent)
+                return self._early(r, Fallback(spent))
             if not self.client.available():
-                return Fallback(self.client.status)
+                return self._early(r, Fallback(self.client.status))
             self.budget.charge_call()
             try:
                 done = await self.client.complete(messages, r.schema, r.kind,
@@ -444,7 +605,7 @@ class LLMMind:
                 self.invalid_answers += 1
                 continue
             except LLMError as exc:
-                return Fallback(self.client.redact(exc.reason))
+                return self._early(r, Fallback(self.client.redact(exc.reason)))
             self.budget.charge_tokens(done.prompt_tokens, done.completion_tokens)
             parsed = self._validate(r, done.text)
             if not isinstance(parsed, str):
@@ -457,7 +618,13 @@ class LLMMind:
             messages = [*r.messages, {"role": "assistant", "content": done.text[:300]},
                         {"role": "user", "content": f"That answer was rejected ({reason}). "
                          "Reply again with one JSON object that matches the schema."}]
-        return Fallback(f"invalid answer after retries: {reason}")
+        return self._early(r, Fallback(f"invalid answer after retries: {reason}"))
+
+    def _early(self, r: Request, fb: Fallback) -> Fallback:
+        """Record a fallback the moment it is known (its answer may never be consumed)."""
+        assert r.slot is not None
+        self.recorder.fill(r.slot, r.kind, fallback=fb.reason)
+        return fb
 
     # ================================================================ reports
     @property
@@ -515,6 +682,13 @@ class LLMMind:
 
 
 # ------------------------------------------------------------------ helpers
+def _by_label(actions: list[Action]) -> dict[str, Action]:
+    out: dict[str, Action] = {}
+    for action in actions:
+        out.setdefault(action.label(), action)
+    return out
+
+
 def _free_hours(blocks: list[PlanBlock]) -> list[int]:
     """Absolute starts of whole hours spent 'at home' by routine (free time)."""
     out = []

@@ -71,6 +71,10 @@ def decision(world: World, agent_id: str, time: int, location: str, activity: st
     user = (f"Time: {world.calendar.format(time)}. Place: {here}. You planned: {activity}.\n"
             f"People here: {people}.\nYou remember:\n{_memories(memories)}\n"
             f"Choose your next action (the 'action' value must be one label):\n{opts}")
+    if any(a.kind == "talk" for a in options):
+        user += ("\nIf you choose to talk, also write the conversation as 'lines' (speaker "
+                 "ids, short lines) and one-sentence memory summaries: 'summary_self' from "
+                 "your side, 'summary_other' from theirs.")
     task = "Decide what you do next, in character."
     return [{"role": "system", "content": _system(world, agent_id, task, schema)},
             {"role": "user", "content": user}]

@@ -74,8 +74,8 @@ class Recorder:
 
     def fill(self, slot: Slot, kind: str, *, answer: str | None = None,
              fallback: str | None = None) -> None:
-        if slot.index is None:
-            return
+        if slot.index is None or self.entries[slot.index] is not None:
+            return  # not recording, or already recorded (answers are final)
         entry: dict[str, Any] = {"key": slot.key, "n": slot.occurrence, "kind": kind}
         if answer is not None:
             entry["answer"] = answer

@@ -22,9 +22,25 @@ def _literal(values: list[Any]) -> Any:
     return Literal[tuple(values)]  # type: ignore[valid-type]
 
 
-def decision_model(labels: list[str]) -> type[BaseModel]:
-    """{'action': <one allowed label>}; nothing else, every token costs time."""
-    return create_model("Decision", __config__=_STRICT, action=(_literal(labels), ...))
+def decision_model(labels: list[str], speakers: list[str] | None = None, max_lines: int = 4,
+                   text_len: int = 120) -> type[BaseModel]:
+    """{'action': <one allowed label>}, and when talking is possible, what is said.
+
+    Choosing to talk and writing the conversation in the same call halves the round
+    trips: the dialogue (with a memory summary for each side) is used if the chosen
+    action is a talk, and ignored otherwise.
+    """
+    if not speakers:
+        return create_model("Decision", __config__=_STRICT, action=(_literal(labels), ...))
+    line = create_model("Line", __config__=_STRICT,
+                        speaker=(_literal(speakers), ...),
+                        text=(str, Field(min_length=1, max_length=text_len)))
+    return create_model("Decision", __config__=_STRICT,
+                        action=(_literal(labels), ...),
+                        lines=(list[line], Field(default_factory=list,  # type: ignore
+                                                 max_length=max_lines)),
+                        summary_self=(str, Field(default="", max_length=text_len)),
+                        summary_other=(str, Field(default="", max_length=text_len)))
 
 
 def plan_model(locations: list[str], hours: list[int]) -> type[BaseModel]:
