@@ -112,3 +112,25 @@ def test_batched_decisions_run_concurrently(latency: float) -> None:
     assert all(a in s.allowed for a, s in zip(actions, situations, strict=True))
     assert srv.requests == len(situations) == 8
     assert wall < latency * 4, wall
+
+
+def test_think_ahead_social_mode_survives_faults_and_replays() -> None:
+    """The default mode (social decisions asked ahead, plans prefetched) under faults."""
+    spec = synthetic_spec(8, 6, seed=6)
+    kw = {"calls_per_agent_day": 40, "decisions_per_agent_day": 20}
+    with FaultServer(fault_rate=0.3, hang=0.6, seed=5) as srv:
+        mind = LLMMind(LLMConfig(base_url=srv.base_url, **FAST), **kw)
+        world = World(spec, 9, mind)
+        world.run_until(3 * 1440)
+        mind.close()
+    stats = mind.stats()
+    assert mind.think_ahead and srv.requests > 100
+    assert world.stats["invalid_decisions"] == 0
+    assert stats["generated_decisions"] > 0 and stats["fallbacks"] > 0
+    assert stats["fallbacks"] == len(mind.fallback_log)
+    replay = LLMMind(LLMConfig(base_url="http://127.0.0.1:9/v1", **FAST),
+                     recorder=Recorder("replay", json.loads(json.dumps(mind.record))), **kw)
+    again = World(spec, 9, replay)
+    again.run_until(3 * 1440)
+    replay.close()
+    assert again.log.digest == world.log.digest and replay.client.http_calls == 0
