@@ -284,3 +284,16 @@ def test_schema_instances_validate() -> None:
     for model in models:
         value = instance(schemas.json_schema(model), random.Random(1))
         schemas.parse(model, json.dumps(value))
+
+
+def test_concurrent_rejections_step_the_mode_down_only_once() -> None:
+    with FaultServer(reject_json_schema=True) as srv:
+        mind = _mind(srv.base_url, route="all", calls_per_agent_day=100,
+                     decisions_per_agent_day=100)
+        world = World(synthetic_spec(8, 6, seed=2), 3, mind)
+        situations = [world.situation(a) for a in world.order]
+        actions = mind.decide(world, situations)
+        mind.close()
+    assert all(a in s.allowed for a, s in zip(actions, situations, strict=True))
+    assert mind.client.mode == "json_object" and srv.formats["json_object"] >= 8
+    assert mind.stats()["generated_decisions"] == 8

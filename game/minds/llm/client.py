@@ -227,9 +227,10 @@ class LLMClient:
             if not self.available():
                 raise Unreachable(f"backend unreachable: {self.last_error}")
             delay = self._backoff(attempt)
+            sent = self.mode
             try:
                 async with self.semaphore():
-                    return await self._once(messages, schema, name, max_tokens)
+                    return await self._once(messages, schema, name, max_tokens, sent)
             except openai.APITimeoutError:
                 self._fail("timeout", "request timed out", connection=True)
                 err: LLMError = TransientError("timeout")
@@ -242,7 +243,7 @@ class LLMClient:
                 delay = max(delay, self._retry_after(exc))
                 err = TransientError("rate limited (429)")
             except openai.APIStatusError as exc:
-                if self._downgrade(exc):
+                if self._downgrade(exc, sent):
                     continue
                 status = exc.status_code
                 self._fail(str(status), f"HTTP {status}", connection=False)
@@ -260,9 +261,8 @@ class LLMClient:
             await asyncio.sleep(delay)
 
     async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
-                    max_tokens: int) -> Completion:
+                    max_tokens: int, mode: str) -> Completion:
         self.http_calls += 1
-        mode = self.mode
         extra: dict[str, Any] = {}
         if mode == "json_schema":
             extra["response_format"] = {"type": "json_schema", "json_schema": {
@@ -296,19 +296,25 @@ class LLMClient:
                           usage.completion_tokens if usage else 0, mode,
                           choice.finish_reason or "")
 
-    def _downgrade(self, exc: openai.APIStatusError) -> bool:
-        """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt."""
+    def _downgrade(self, exc: openai.APIStatusError, sent: str) -> bool:
+        """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt.
+
+        ``sent`` is the mode the failed request used: concurrent requests all fail the
+        same way, and only the first may step the mode down; the rest just retry.
+        """
         if self.config.mode != "auto" or exc.status_code not in (400, 404, 415, 422, 500):
             return False
         body = f"{exc.message} {exc.body}".lower()
-        if self.mode == "json_schema" and ("json_schema" in body or "response_format" in body):
+        if sent == "json_schema" and ("json_schema" in body or "response_format" in body):
             nxt = "json_object"
-        elif self.mode == "json_object" and ("response_format" in body or "json_object" in body
-                                             or "schema" in body):
+        elif sent == "json_object" and ("response_format" in body or "json_object" in body):
             nxt = "plain"
         else:
             return False
-        log.info("LLM server rejected %s; falling back to %s", self.mode, nxt)
+        if sent != self.mode:
+            return True  # another request already adapted
+        log.info("LLM server rejected %s (%s); falling back to %s", self.mode,
+                 self.redact(body[:300]), nxt)
         self.rejected_modes.append(self.mode)
         self.mode = nxt
         return True
