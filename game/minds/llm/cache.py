@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -24,29 +25,33 @@ class ResponseCache:
     def __init__(self, max_entries: int = 4096) -> None:
         self.max_entries = max_entries
         self._data: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()  # answers arrive on the client's loop thread
         self.hits = 0
         self.misses = 0
 
     def get(self, key: str) -> str | None:
-        text = self._data.get(key)
-        if text is None:
-            self.misses += 1
-            return None
-        self._data.move_to_end(key)
-        self.hits += 1
-        return text
+        with self._lock:
+            text = self._data.get(key)
+            if text is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return text
 
     def put(self, key: str, text: str) -> None:
-        self._data[key] = text
-        self._data.move_to_end(key)
-        while len(self._data) > self.max_entries:
-            self._data.popitem(last=False)
+        with self._lock:
+            self._data[key] = text
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._data)
 
     def to_state(self) -> dict[str, str]:
-        return dict(self._data)
+        with self._lock:
+            return dict(self._data)
 
     def load_state(self, state: dict[str, str]) -> None:
         for key, text in state.items():
