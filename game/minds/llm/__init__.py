@@ -3,8 +3,10 @@
 from .budget import Budget, BudgetExhausted
 from .cache import ResponseCache, request_key
 from .client import LLMClient, LLMConfig, LLMError
+from .local import LocalServer, LocalServerError, llama_cpp_available
 from .mind import LLMMind, PlayerAnswer
 from .recorder import Recorder
 
 __all__ = ["Budget", "BudgetExhausted", "LLMClient", "LLMConfig", "LLMError", "LLMMind",
-           "PlayerAnswer", "Recorder", "ResponseCache", "request_key"]
+           "LocalServer", "LocalServerError", "PlayerAnswer", "Recorder", "ResponseCache",
+           "llama_cpp_available", "request_key"]

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Coroutine
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import openai
@@ -60,6 +60,12 @@ class LLMConfig:
         """Explicit key, else HINDSIGHT_API_KEY, else OPENAI_API_KEY; local servers need none."""
         return (self.api_key or os.environ.get("HINDSIGHT_API_KEY")
                 or os.environ.get("OPENAI_API_KEY") or "no-key")
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> LLMConfig:
+        """Build from a config-file table; unknown keys are ignored (forward compatible)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
     def public(self) -> dict[str, Any]:
         """The config as plain data without the key (for reports and saves)."""
