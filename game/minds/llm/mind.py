@@ -52,6 +52,9 @@ MAX_TOKENS = {"choose": 24, "plan": 48, "reflect": 180, "importance": 60, "answe
               "intent": 24}  # "talk" is sized from the conversation limits
 
 
+STALE_THOUGHT = 90  # minutes after which a thought no longer fits the situation
+
+
 @dataclass
 class Fallback:
     reason: str
@@ -150,7 +153,9 @@ class LLMMind:
         for i, s in enumerate(situations):
             thought = self._take_thought(world, s.agent_id)
             if thought is not None:
-                answers[i] = (self._thought_result(thought), _by_label(s.allowed))
+                res = self._thought_result(thought)
+                if world.now - thought.request.time <= STALE_THOUGHT:
+                    answers[i] = (res, _by_label(s.allowed))
                 continue
             options = self._route(world, s)
             if options is None:
@@ -165,8 +170,13 @@ class LLMMind:
             answers[i] = (res, routed[i][1])
         if fire:
             self._think(world, fire)
+        thinking = {s.agent_id for s, _, _ in fire}
         out: list[Action] = []
         for i, s in enumerate(situations):  # scripted draws happen here, in agent order
+            carry_on = next((a for a in s.allowed if a.kind == STAY), None)
+            if s.agent_id in thinking and carry_on is not None:
+                out.append(carry_on)  # keeps at its activity; acts on the answer next time
+                continue
             res, options = answers.get(i, (None, {}))
             action = None
             if res is not None and not isinstance(res, Fallback):
@@ -186,10 +196,10 @@ class LLMMind:
                ) -> None:
         """Ask now, act on the answer at the agent's next decision.
 
-        The agent carries on (scripted) while the model thinks, so model latency
-        overlaps the simulation instead of stalling it. The request and its place in
-        the record are fixed now, and the answer is awaited at the next decision, so
-        the outcome does not depend on how fast the server is.
+        The agent carries on with its planned activity (STAY) while the model thinks, so
+        model latency overlaps the rest of the town's simulation instead of stalling it. The
+        request and its place in the record are fixed now, and the answer is awaited at
+        the next decision, so the outcome does not depend on how fast the server is.
         """
         reqs = [req for _, req, _ in fire]
         results, pending = self._prepare(reqs)
