@@ -28,8 +28,8 @@ from game.timeline.tree import TimelineTree
 
 DURATIONS = {"ask": 10, "tell": 10, "show": 10, "warn": 10, "stay": 5, "search": 20,
              "greet": 5, "take": 2, "give": 2, "accuse": 30}
-VERBS = ("go", "greet", "ask", "tell", "show", "warn", "stay", "search", "take", "give",
-         "wait", "skip", "accuse", "rewind")
+VERBS = ("go", "greet", "ask", "say", "tell", "show", "warn", "stay", "search", "take",
+         "give", "wait", "skip", "accuse", "rewind")
 ASK_TOPICS = ("where", "person", "unusual", "item", "fact")
 SKIP_KINDS = ("hours", "until", "tonight", "morning", "days", "event", "end")
 
@@ -298,6 +298,36 @@ class GameSession:
                 return subject
         return ""
 
+    @property
+    def free_text(self) -> bool:
+        """True when the mind can answer the player's own words (an LLM mind)."""
+        return hasattr(self.mind, "answer_player")
+
+    def _do_say(self, cmd: Command) -> Outcome:
+        """Free conversation: the LLM answers in character, from what it may reveal."""
+        if not self.free_text:
+            raise CommandError("free conversation needs an LLM mind (Settings -> mind)")
+        who = self._person(cmd)
+        w, r = self.world, self.rules
+        agent = w.agents[who]
+        allowed = [f for f in agent.known_facts if not testimony.protected(w, r, who, f)
+                   and not (w.facts[f].secret and who in w.facts[f].about)]
+        answer = self.mind.answer_player(w, who, cmd.arg[:500], allowed)
+        self._spend(Action("ask", who, duration=DURATIONS["ask"], activity="free"))
+        out = Outcome([f"You: {cmd.arg[:500]}", f"{agent.name}: {answer.reply}"], speaker=who)
+        for fact_id in answer.cited_facts:
+            out.new_clues += self._learn_fact(fact_id, f"told by {agent.name}")
+        self.notebook.add_testimony({"loop": self.loop, "t": w.now, "speaker": who,
+                                     "topic": "free", "arg": cmd.arg[:500],
+                                     "text": answer.reply, "claims": []})
+        return out
+
+    def close(self) -> None:
+        """Release the mind (LLM threads, a local model server)."""
+        from game.minds.factory import close_mind
+
+        close_mind(self.mind)
+
     def _do_tell(self, cmd: Command) -> Outcome:
         who = self._person(cmd)
         fact_id = cmd.arg
@@ -550,6 +580,8 @@ class GameSession:
         # The mind is kept: its record of LLM answers spans every branch of the timeline.
         self.rules = MysteryRules(self.spec["mystery"])
         self.world = World.restore(snap["world"], self.mind, [self.rules])
+        if hasattr(self.mind, "rewind"):
+            self.mind.rewind(self.world.now)
         self.tree.head = node_id
         self.loop += 1
         self.status = "playing"

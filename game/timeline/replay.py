@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.minds.factory import make_mind
 from game.scenario.errors import StoryError
 from game.session import Command, CommandError, GameSession
 from game.timeline.savefile import SaveError, SaveHeader, read_save
 from game.timeline.tree import TimelineTree
 
-SUPPORTED_MINDS = ("scripted",)
+SUPPORTED_MINDS = ("scripted", "llm")
 
 
 class ReplayError(Exception):
@@ -74,9 +75,13 @@ def replay_payload(payload: dict[str, Any]) -> tuple[GameSession, list[str]]:
     mind = payload.get("mind", "scripted")
     if mind not in SUPPORTED_MINDS:
         raise ReplayError(f"replaying a timeline made with the {mind!r} mind is not "
-                          "supported yet")
+                          "supported")
+    record = payload.get("llm_record") or None
+    if mind == "llm" and not isinstance(record, dict):
+        raise ReplayError("this LLM timeline carries no record of the model's answers")
     try:
-        session = GameSession(payload["story"], seed=payload["seed"])
+        session = GameSession(payload["story"], seed=payload["seed"],
+                              mind_factory=lambda: make_mind(mind, record=record))
     except StoryError as exc:
         first = exc.problems[0] if getattr(exc, "problems", None) else exc
         raise ReplayError(f"story {payload['story']!r} does not load: {first}") from None

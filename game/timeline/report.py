@@ -140,9 +140,12 @@ def _facts(result: ReplayResult) -> dict[str, Any]:
     mind_stats = mind_stats() if callable(mind_stats) else mind_stats
     mind_stats = mind_stats if isinstance(mind_stats, dict) else {}
     decisions = int(stats.get("decisions", 0))
-    generated = int(mind_stats.get("generated", 0)) if mind != "scripted" else 0
+    generated = int(mind_stats.get("generated_decisions", 0)) if mind != "scripted" else 0
     fallbacks = int(mind_stats.get("fallbacks", 0)) if mind != "scripted" else 0
-    model = mind_stats.get("model") or getattr(getattr(s.mind, "config", None), "model", None)
+    saved_config = result.payload.get("mind_config") or {}
+    model = None
+    if isinstance(saved_config, dict) and saved_config.get("model"):
+        model = f"{saved_config['model']} via {saved_config.get('base_url', '?')}"
     events = [e for day in chronicle(w) for e in day["events"] if e["kind"] in KEY_KINDS]
     tree = s.tree
     nodes = []

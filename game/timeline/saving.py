@@ -29,6 +29,19 @@ def _story_ref(session: GameSession) -> str:
     return str(session.story_result.file)
 
 
+def _mind_config(mind: Any) -> dict[str, Any]:
+    """Backend and model for the report; ``public()`` leaves the API key out."""
+    config = getattr(mind, "config", None)
+    return config.public() if config is not None and hasattr(config, "public") else {}
+
+
+def _mind_stats(mind: Any) -> dict[str, Any]:
+    stats = getattr(mind, "stats", None)
+    if callable(stats):
+        stats = stats()
+    return dict(stats) if isinstance(stats, dict) else {}
+
+
 def session_payload(session: GameSession) -> dict[str, Any]:
     """The plain-data payload of a save (no API keys: minds contribute only name and record)."""
     return {
@@ -39,6 +52,8 @@ def session_payload(session: GameSession) -> dict[str, Any]:
         "tree": session.tree.to_state(),
         "notebook": session.notebook.to_state(),
         "llm_record": getattr(session.mind, "record", None) or [],
+        "mind_config": _mind_config(session.mind),
+        "mind_stats": _mind_stats(session.mind),
     }
 
 

@@ -5,6 +5,7 @@ Used by the tests and by ``python -m game.ui.screenshots``.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pygame
@@ -53,9 +54,15 @@ def button_with(app: App, text: str) -> Any:
     raise LookupError(f"no button containing {text!r} on {app.top.name}")
 
 
-def run_until(app: App, cond: Any, limit: int = 2000) -> int:
-    for i in range(limit):
+def run_until(app: App, cond: Any, limit: int = 2000, seconds: float = 60.0) -> int:
+    """Step frames until ``cond()``; at least ``limit`` frames and up to ``seconds`` of wall
+    time, so a skip's worker thread gets to finish even on a busy machine."""
+    deadline = time.monotonic() + seconds
+    i = 0
+    while i < limit or time.monotonic() < deadline:
         if cond():
             return i
         app.step(1 / 60)
+        time.sleep(0.001)  # hand the GIL to the worker thread
+        i += 1
     raise TimeoutError("condition never became true")

@@ -1,0 +1,47 @@
+"""Build the mind a game runs on from settings: scripted (default), an OpenAI-compatible
+server, or the bundled local model. Replays get an LLM mind that answers only from a record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.minds.scripted import ScriptedMind
+
+BACKENDS = ("scripted", "llm", "local")
+
+
+def make_mind(backend: str = "scripted", *, base_url: str | None = None,
+              model: str | None = None, gguf: str | None = None,
+              record: dict[str, Any] | None = None) -> Any:
+    """A fresh mind. ``record`` (from a save) makes an LLM mind replay offline."""
+    if backend == "scripted":
+        return ScriptedMind()
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown mind backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    from game.minds.llm import LLMConfig, LLMMind, LocalServer, Recorder
+
+    if record is not None:
+        return LLMMind(LLMConfig(base_url=base_url or "http://127.0.0.1:9/v1"),
+                       recorder=Recorder("replay", record))
+    if backend == "local":
+        server = LocalServer(gguf).start()
+        mind = LLMMind(LLMConfig(base_url=server.base_url, model="local"))
+        mind.local_server = server  # stopped by close_mind
+        return mind
+    config = LLMConfig()
+    if base_url:
+        config.base_url = base_url
+    if model:
+        config.model = model
+    return LLMMind(config)
+
+
+def close_mind(mind: Any) -> None:
+    """Release threads and any local model server a mind started."""
+    close = getattr(mind, "close", None)
+    if close is not None:
+        close()
+    server = getattr(mind, "local_server", None)
+    if server is not None:
+        server.stop()
