@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int)
     p.add_argument("--saves-dir")
     p.add_argument("--fullscreen", action="store_true")
+    _mind_args(p)
 
     s = sub.add_parser("simulate", help="run the town headless and print a chronicle")
     s.add_argument("story")
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int)
     s.add_argument("--json", action="store_true")
     s.add_argument("--watch", action="store_true", help="re-run when the file changes")
+    _mind_args(s)
 
     v = sub.add_parser("validate", help="check story files; exit 1 on errors")
     v.add_argument("paths", nargs="+")
@@ -52,6 +54,25 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"play": cmd_play, "simulate": cmd_simulate, "validate": cmd_validate,
                "schema": cmd_schema, "replay": cmd_replay, "report": cmd_report}[args.command]
     return handler(args)
+
+
+def _mind_args(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("minds (default: the offline scripted minds)")
+    g.add_argument("--mind", choices=["scripted", "llm", "local"], default="scripted",
+                   help="llm: any OpenAI-compatible server; local: the bundled SmolLM2 model")
+    g.add_argument("--base-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
+    g.add_argument("--model", help="model name on that server")
+    g.add_argument("--gguf", help="local: use this GGUF file instead of the bundled model")
+
+
+def _mind_factory(args: argparse.Namespace):
+    """The key comes from HINDSIGHT_API_KEY / OPENAI_API_KEY, never from the command line."""
+    from game.minds.factory import make_mind
+
+    if getattr(args, "mind", "scripted") == "scripted":
+        return None
+    mind = make_mind(args.mind, base_url=args.base_url, model=args.model, gguf=args.gguf)
+    return lambda: mind
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -87,7 +108,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         from game.session import GameSession
         from game.textplay import TextGame
 
-        session = GameSession(story or "tutorial", seed=args.seed)
+        session = GameSession(story or "tutorial", seed=args.seed,
+                              mind_factory=_mind_factory(args))
         session.start()
         if args.commands:
             game = TextGame(session, sys.stdout, saves_dir=args.saves_dir)
@@ -115,12 +137,12 @@ def _stdin_lines():
 
 
 def simulate_story(path: str, days: int | None, seed: int | None,
-                   progress_cb=None) -> dict:
+                   progress_cb=None, mind_factory=None) -> dict:
     """Run the whole town (the player on autopilot) and return the chronicle as data."""
     from game.chronicle import chronicle, summary
     from game.session import GameSession
 
-    session = GameSession(path, seed=seed)
+    session = GameSession(path, seed=seed, mind_factory=mind_factory)
     session.start()
     days = days or session.spec["mystery"]["loop_days"]
     target = session.world.now + days * 1440
@@ -134,6 +156,8 @@ def simulate_story(path: str, days: int | None, seed: int | None,
         "murders": session.rules.state["murders"],
         "plots": {k: v["status"] for k, v in session.rules.state["plots"].items()},
         "chronicle": chronicle(w), "summary": summary(w), "ended": session.status,
+        "mind": getattr(session.mind, "name", "scripted"),
+        "mind_stats": session.mind.stats() if hasattr(session.mind, "stats") else {},
     }
 
 
@@ -141,11 +165,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from game.scenario.errors import StoryError
 
     console = Console(highlight=False, stderr=False)
+    factory = _mind_factory(args)
 
     def once() -> int:
         try:
             if args.json:
-                data = simulate_story(args.story, args.days, args.seed)
+                data = simulate_story(args.story, args.days, args.seed,
+                                      mind_factory=factory)
                 print(json.dumps(data, indent=1))
                 return 0
             with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.description}"),
@@ -156,7 +182,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                     bar.update(task, completed=min(1.0, now / max(end, 1)),
                                description=f"day {now // 1440 + 1}")
 
-                data = simulate_story(args.story, args.days, args.seed, cb)
+                data = simulate_story(args.story, args.days, args.seed, cb, factory)
         except StoryError as exc:
             for p in exc.problems:
                 console.print(f"[red]{p}[/red]")

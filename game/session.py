@@ -314,12 +314,12 @@ class GameSession:
                    and not (w.facts[f].secret and who in w.facts[f].about)]
         answer = self.mind.answer_player(w, who, cmd.arg[:500], allowed)
         self._spend(Action("ask", who, duration=DURATIONS["ask"], activity="free"))
-        out = Outcome([f"You: {cmd.arg[:500]}", f"{agent.name}: {answer.reply}"], speaker=who)
-        for fact_id in answer.cited_facts:
+        out = Outcome([f"You: {cmd.arg[:500]}", f"{agent.name}: {answer.text}"], speaker=who)
+        for fact_id in answer.cited:
             out.new_clues += self._learn_fact(fact_id, f"told by {agent.name}")
         self.notebook.add_testimony({"loop": self.loop, "t": w.now, "speaker": who,
                                      "topic": "free", "arg": cmd.arg[:500],
-                                     "text": answer.reply, "claims": []})
+                                     "text": answer.text, "claims": []})
         return out
 
     def close(self) -> None:

@@ -13,8 +13,10 @@ BACKENDS = ("scripted", "llm", "local")
 
 def make_mind(backend: str = "scripted", *, base_url: str | None = None,
               model: str | None = None, gguf: str | None = None,
-              record: dict[str, Any] | None = None) -> Any:
-    """A fresh mind. ``record`` (from a save) makes an LLM mind replay offline."""
+              record: dict[str, Any] | None = None,
+              config: dict[str, Any] | None = None) -> Any:
+    """A fresh mind. ``record`` (from a save) makes an LLM mind replay offline; ``config``
+    is the saved public config, since requests are matched by a hash that includes it."""
     if backend == "scripted":
         return ScriptedMind()
     if backend not in BACKENDS:
@@ -22,8 +24,9 @@ def make_mind(backend: str = "scripted", *, base_url: str | None = None,
     from game.minds.llm import LLMConfig, LLMMind, LocalServer, Recorder
 
     if record is not None:
-        return LLMMind(LLMConfig(base_url=base_url or "http://127.0.0.1:9/v1"),
-                       recorder=Recorder("replay", record))
+        replay_config = LLMConfig.from_mapping(config or {})
+        replay_config.base_url = "http://127.0.0.1:9/v1"  # never reached: answers are recorded
+        return LLMMind(replay_config, recorder=Recorder("replay", record))
     if backend == "local":
         server = LocalServer(gguf).start()
         mind = LLMMind(LLMConfig(base_url=server.base_url, model="local"))

@@ -81,7 +81,9 @@ def replay_payload(payload: dict[str, Any]) -> tuple[GameSession, list[str]]:
         raise ReplayError("this LLM timeline carries no record of the model's answers")
     try:
         session = GameSession(payload["story"], seed=payload["seed"],
-                              mind_factory=lambda: make_mind(mind, record=record))
+                              mind_factory=lambda: make_mind(
+                                  mind, record=record,
+                                  config=payload.get("mind_config") or {}))
     except StoryError as exc:
         first = exc.problems[0] if getattr(exc, "problems", None) else exc
         raise ReplayError(f"story {payload['story']!r} does not load: {first}") from None

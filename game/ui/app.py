@@ -137,7 +137,11 @@ class App:
     # ----------------------------------------------------------- game
     def start_game(self, story: str, seed: int | None = None) -> None:
         from game.ui.scenes.town import TownScene
-        self.session = gameplay.new_session(story, seed)
+        if self.session is not None:
+            self.session.close()
+        factory, note = gameplay.mind_factory(self.settings)
+        self.session = gameplay.new_session(story, seed, factory)
+        self.message = note
         self.story_path = story
         self.reset_to(self.title_scene(), TownScene(self))
 
@@ -243,9 +247,13 @@ class App:
             surface.blit(msg, (w - msg.get_width() - 12, bar.y + (HINT_H - f.get_height()) // 2))
 
     def run(self) -> int:
-        while self.running:
-            self.step()
-        pygame.quit()
+        try:
+            while self.running:
+                self.step()
+        finally:
+            if self.session is not None:
+                self.session.close()
+            pygame.quit()
         return 0
 
     def snapshot_state(self) -> Any:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from game.engine.clock import MINUTES_PER_DAY
+from game.minds.factory import make_mind
 from game.scenario.loader import resolve_story_path
 from game.session import CommandError, GameSession, Outcome
 from game.timeline import paths
@@ -44,8 +45,24 @@ def default_story() -> str:
     return found[0][0] if found else str(STORY_DIR / "tutorial.toml")
 
 
-def new_session(story: str, seed: int | None = None) -> GameSession:
-    s = GameSession(story, seed)
+UI_BACKENDS = {"scripted": "scripted", "openai": "llm", "local": "local"}
+
+
+def mind_factory(settings: Any) -> tuple[Any, str]:
+    """The mind the settings ask for, and a note for the player if it could not start."""
+    backend = UI_BACKENDS.get(getattr(settings, "mind", "scripted"), "scripted")
+    if backend == "scripted":
+        return (lambda: make_mind("scripted")), ""
+    try:
+        mind = make_mind(backend, base_url=settings.api_url or None,
+                         model=settings.model or None)
+    except Exception as exc:  # noqa: BLE001 - no LLM must never stop the game
+        return (lambda: make_mind("scripted")), f"LLM unavailable ({exc}); scripted minds"
+    return (lambda: mind), ""
+
+
+def new_session(story: str, seed: int | None = None, factory: Any = None) -> GameSession:
+    s = GameSession(story, seed, mind_factory=factory)
     s.start()
     return s
 

@@ -122,7 +122,7 @@ class TalkScene(Scene):
                                           params={"time_per_letter": 0.008})
             self.fresh = False
         y += ah + 8
-        llm = self.app.settings.mind != "scripted" and getattr(self.session, "llm", None)
+        llm = self.session.free_text
         fh = 0 if llm else 26
         self.free = None
         if llm:
@@ -137,7 +137,6 @@ class TalkScene(Scene):
             self.answer_html = self.answer_html or red(esc(f"{a.name} is not with you."))
 
     def ask_now(self) -> None:
-        s = self.session
         topic = self.topic
         cmd: Command
         if topic == "where":
@@ -162,6 +161,11 @@ class TalkScene(Scene):
                 cmd = Command("show", target=self.person, arg=value)
             else:
                 cmd = Command("warn", target=self.person, arg=value)
+        self.run_command(cmd)
+
+    def run_command(self, cmd: Command) -> None:
+        """Do one talk command and show the answer, new clues and contradictions."""
+        s = self.session
         try:
             out = s.do(cmd)
         except CommandError as exc:
@@ -201,6 +205,12 @@ class TalkScene(Scene):
             return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.arg_entry:
             self.ask_now()
+            return True
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.free is not None \
+                and event.ui_element is self.free:
+            text = self.free.get_text().strip()
+            if text:
+                self.run_command(Command("say", target=self.person, arg=text))
             return True
         return super().handle_event(event)
 
