@@ -68,6 +68,10 @@ class App:
                                        enable_live_theme_updates=False)
         manager.add_font_paths("dejavu", str(style.REGULAR), str(style.BOLD),
                                str(style.ITALIC), str(style.BOLD_ITALIC))
+        # pygame_gui's own tooltips and text boxes ask for bold Noto at 14 pt; load it up
+        # front so it is not fetched mid-frame (and warned about) the first time.
+        manager.preload_fonts([{"name": "noto_sans", "point_size": 14, "style": "bold",
+                                "antialiased": "1"}])
         return manager
 
     def apply_settings(self) -> None:
