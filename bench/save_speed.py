@@ -1,4 +1,4 @@
-"""Save/load/rewind speed and storage for a 14-day timeline sized like the main mystery.
+"""Save/load/rewind speed and storage for a 14-day timeline of the main mystery.
 
 Targets (issue 5): save <= 50 ms, load <= 50 ms, rewind <= 100 ms. Rewind here is the
 whole thing the game does: rebuild a snapshot from the tree at a random earlier node
@@ -16,19 +16,23 @@ from pathlib import Path
 
 import msgpack
 
-from game.engine.synthetic import synthetic_spec
 from game.engine.world import World
 from game.minds.scripted import ScriptedMind
+from game.mystery.rules import MysteryRules
+from game.scenario.build import build_spec
+from game.scenario.loader import load_story
 from game.timeline.savefile import read_save, write_save
 from game.timeline.tree import TimelineTree
 
 N_SNAPSHOTS, DAYS, RUNS = 100, 14, 7
-HEADER = {"game_version": "0.1.0", "scenario_id": "synthetic-10x12", "scenario_hash": "0",
+MAIN = Path(__file__).resolve().parents[1] / "story" / "main.toml"
+HEADER = {"game_version": "0.1.0", "scenario_id": "ninth_lock", "scenario_hash": "0",
           "created": "2026-03-02T06:00:00+00:00", "summary": "14-day benchmark timeline"}
 
 
 def main() -> int:
-    world = World(synthetic_spec(10, 12), 1, ScriptedMind())
+    spec = build_spec(load_story(MAIN).story)
+    world = World(spec, 1, ScriptedMind(), [MysteryRules(spec["mystery"])])
     start, span = world.now, DAYS * 24 * 60
     tree, node, full = TimelineTree(), None, 0
     add_times = []
@@ -53,12 +57,13 @@ def main() -> int:
         fresh = TimelineTree.from_state(loaded["tree"])
         target = rng.randrange(N_SNAPSHOTS - 1)
         t0 = time.perf_counter()
-        World.restore(fresh.snapshot(target), ScriptedMind())
+        World.restore(fresh.snapshot(target), ScriptedMind(), [MysteryRules(spec["mystery"])])
         rewinds.append(time.perf_counter() - t0)
     stored, size = tree.stored_size(), path.stat().st_size
     ms = {k: 1000 * statistics.median(v) for k, v in
           (("save", saves), ("load", loads), ("rewind", rewinds))}
-    print(f"world: 10 agents, 12 locations, {DAYS} days, {len(world.log)} events, "
+    print(f"world: main mystery, {len(world.agents)} agents, {len(world.locations)} locations, "
+          f"{DAYS} days, {len(world.log)} events, "
           f"{N_SNAPSHOTS} snapshots; median of {RUNS} runs")
     print(f"tree.add (diff)   : median {1000 * statistics.median(add_times):6.1f} ms")
     ok = True
