@@ -22,7 +22,7 @@ from game.timeline.replay import ReplayError, apply_entry
 from game.timeline.savefile import SaveError, read_save
 from game.timeline.saving import load_session, save_session
 
-SWITCH_INTERVAL = 0.0005
+SWITCH_INTERVAL = 0.0002
 ROOT = Path(__file__).resolve().parents[2]
 STORY_DIR = ROOT / "story"
 
