@@ -38,7 +38,7 @@ def routine_plan(world: World, agent: Agent, day: int) -> list[PlanBlock]:
         blocks.append(PlanBlock(cursor, night, agent.home, "at home"))
         cursor = night
     blocks.append(PlanBlock(cursor, base + MINUTES_PER_DAY + agent.wake, agent.home, "sleep"))
-    return _overlay(blocks, _intention_blocks(agent, base))
+    return overlay(blocks, _intention_blocks(agent, base))
 
 
 def _intention_blocks(agent: Agent, base: int) -> list[PlanBlock]:
@@ -53,7 +53,8 @@ def _intention_blocks(agent: Agent, base: int) -> list[PlanBlock]:
     return out
 
 
-def _overlay(blocks: list[PlanBlock], overrides: list[PlanBlock]) -> list[PlanBlock]:
+def overlay(blocks: list[PlanBlock], overrides: list[PlanBlock]) -> list[PlanBlock]:
+    """Lay ``overrides`` over a day plan, cutting the blocks they cover."""
     for ov in sorted(overrides, key=lambda b: (b.start, b.end, b.location)):
         merged: list[PlanBlock] = []
         for b in blocks:

@@ -1,4 +1,5 @@
-"""Hindsight save files: a small checked header, a msgpack payload, a checksum. Never pickle.
+"""Hindsight save files: a small checked header, a msgpack payload, a checksum. Data only,
+never a code-running format.
 
 Layout (container version 1)::
 

@@ -32,7 +32,7 @@ from game.engine.actions import STAY, TALK, WAIT, Action
 from game.engine.memory import MemoryNode
 from game.engine.mind import Conversation, Reflection, Situation
 from game.engine.model import PlanBlock
-from game.engine.planning import routine_plan
+from game.engine.planning import overlay, routine_plan
 from game.minds.scripted import ScriptedMind
 
 from . import prompts, schemas
@@ -326,7 +326,7 @@ class LLMMind:
         start = day * 1440 + res.hour * 60
         outing = PlanBlock(start, start + 60, res.outing, res.activity.strip() or "errand",
                            reason="llm plan")
-        return _splice(blocks, outing)
+        return overlay(blocks, [outing])
 
     def _plan_request(self, world: World, agent_id: str, day: int
                       ) -> tuple[list[PlanBlock], Request | None]:
@@ -714,20 +714,6 @@ def _free_hours(blocks: list[PlanBlock]) -> list[int]:
 
 def _open_for_hour(world: World, agent: Any, loc: str, start: int) -> bool:
     return world.may_enter(agent, loc, start) and world.may_enter(agent, loc, start + 59)
-
-
-def _splice(blocks: list[PlanBlock], ov: PlanBlock) -> list[PlanBlock]:
-    out: list[PlanBlock] = []
-    for b in blocks:
-        if b.end <= ov.start or b.start >= ov.end:
-            out.append(b)
-            continue
-        if b.start < ov.start:
-            out.append(PlanBlock(b.start, ov.start, b.location, b.activity, b.reason))
-        out.append(ov)
-        if b.end > ov.end:
-            out.append(PlanBlock(ov.end, b.end, b.location, b.activity, b.reason))
-    return out
 
 
 def _mentions(world: World, text: str, fact_ids: list[str]) -> bool:
