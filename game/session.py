@@ -238,7 +238,7 @@ class GameSession:
         who = self._person(cmd)
         agent = self.world.agents[who]
         self._spend(Action("greet", who, duration=DURATIONS["greet"]))
-        line = testimony._pick(self.world, agent, "greeting", "Hello.")
+        line = testimony.voice_line(self.world, agent, "greeting", "Hello.")
         return Outcome([f"{agent.name}: {line}"], speaker=who)
 
     def _do_ask(self, cmd: Command) -> Outcome:
@@ -403,13 +403,13 @@ class GameSession:
         willing = agent.affinity(self.player) >= 0.2
         self._spend(Action("stay_request", who, duration=DURATIONS["stay"]))
         if not willing:
-            line = testimony._pick(self.world, agent, "refuse", "I have my own affairs.")
+            line = testimony.voice_line(self.world, agent, "refuse", "I have my own affairs.")
             return Outcome([f"{agent.name}: {line}"], speaker=who)
         until = self.world.now + 14 * 60
         agent.intentions = [i for i in agent.intentions if i.get("source") != "stay"]
         agent.intentions.append({"follow": self.player, "until": until, "source": "stay",
                                  "priority": 2.5})
-        line = testimony._pick(self.world, agent, "agree", "Of course. I'll stay close.")
+        line = testimony.voice_line(self.world, agent, "agree", "Of course. I'll stay close.")
         return Outcome([f"{agent.name}: {line}",
                         f"{agent.name} will keep you company until "
                         f"{self.world.calendar.format(until)}."], speaker=who)
@@ -631,11 +631,9 @@ class GameSession:
                     f"{w.items[node.object].name}.", self.loop, node.created,
                     [{"culprit": node.subject, "kind": "means"}], "witnessed")
             elif node.predicate == "conspire":
-                other = next((t for t in node.tags if t in w.agents and t != node.subject), "")
                 self.notebook.add_clue(
                     f"witness:conspire:{node.subject}", node.text + ".", self.loop, node.created,
                     [{"culprit": node.subject, "kind": "motive"}], "witnessed")
-                del other
             if node.object in w.facts:
                 self._learn_fact(node.object, "overheard")
         for fact_id in list(me.known_facts):

@@ -33,7 +33,7 @@ class Answer:
     memories: list[int] = field(default_factory=list)  # memory ids the answer rests on
 
 
-def _pick(world: World, agent: Agent, key: str, default: str) -> str:
+def voice_line(world: World, agent: Agent, key: str, default: str) -> str:
     """Deterministic voice line that does not touch the world RNG (answers must not
     change the simulation's future)."""
     lines = agent.voice.get(key) or []
@@ -64,7 +64,7 @@ def where_was(agent: Agent, t: int) -> tuple[str, MemoryNode | None]:
 def ask_where(world: World, rules: MysteryRules, agent_id: str, t: int) -> Answer:
     agent = world.agents[agent_id]
     if t > world.now:
-        return Answer(_pick(world, agent, "deflect", "How should I know what I'll be doing?"))
+        return Answer(voice_line(world, agent, "deflect", "How should I know what I'll be doing?"))
     truth, node = where_was(agent, t)
     for lie in rules.spec.get("lies", {}).get(agent_id, []):
         if lie["about"] == truth and holds(lie["when"], world, rules):
@@ -100,7 +100,7 @@ def ask_person(world: World, rules: MysteryRules, agent_id: str, about: str) -> 
     agent, other = world.agents[agent_id], world.agents[about]
     rel = agent.relationships.get(about)
     if about == agent_id:
-        return Answer(_pick(world, agent, "deflect", "What about me?"))
+        return Answer(voice_line(world, agent, "deflect", "What about me?"))
     affinity = agent.affinity(about)
     feeling = ("I'm fond of them" if affinity > 0.4 else
                "I don't trust them" if affinity < -0.1 else "they're all right")
@@ -124,7 +124,7 @@ def ask_unusual(world: World, rules: MysteryRules, agent_id: str) -> Answer:
     notable = [m for m in memories if m.kind == "observation" and m.importance >= 4
                and m.created >= since and m.subject != agent_id]
     if not notable:
-        return Answer(_pick(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
+        return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
     notable.sort(key=lambda m: m.created)
     parts, claims, facts = [], [], []
     for m in notable[:3]:
@@ -137,7 +137,7 @@ def ask_unusual(world: World, rules: MysteryRules, agent_id: str) -> Answer:
         if m.object in world.facts:
             facts.append(m.object)
     if not parts:
-        return Answer(_pick(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
+        return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
     return Answer("Now that you ask... " + " ".join(parts), claims, facts,
                   memories=[m.id for m in notable[:3]])
 
@@ -148,13 +148,14 @@ def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> 
                  and rules.state["plots"][p["id"]]["status"] in ("active", "done")
                  for p in rules.spec["plots"])
     if hiding:
-        return Answer(_pick(world, agent, "deflect", f"The {item.name}? Never seen it."), lied=True)
+        line = voice_line(world, agent, "deflect", f"The {item.name}? Never seen it.")
+        return Answer(line, lied=True)
     if item.holder == agent_id:
         return Answer(f"The {item.name}? I have it, as it happens.")
     mentions = [n for n in agent.memory.nodes[-400:] if n.object == item_id
                 and n.subject != agent_id]
     if not mentions:
-        return Answer(_pick(world, agent, "unknown", f"I know nothing about the {item.name}."))
+        return Answer(voice_line(world, agent, "unknown", f"I know nothing about the {item.name}."))
     m = mentions[-1]
     loc = next((t for t in m.tags if t in world.locations), "")
     claims = [[m.subject, loc, m.created]] if loc else []
@@ -164,11 +165,11 @@ def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> 
 def ask_fact(world: World, rules: MysteryRules, agent_id: str, fact_id: str) -> Answer:
     agent, fact = world.agents[agent_id], world.facts[fact_id]
     if fact_id not in agent.known_facts:
-        return Answer(_pick(world, agent, "unknown", "First I've heard of it."))
+        return Answer(voice_line(world, agent, "unknown", "First I've heard of it."))
     if protected(world, rules, agent_id, fact_id):
         secret = next(s for s in rules.spec["secrets"][agent_id] if s["fact"] == fact_id)
-        return Answer(secret["deflect"] or _pick(world, agent, "deflect", "I'd rather not say."),
-                      lied=True)
+        line = secret["deflect"] or voice_line(world, agent, "deflect", "I'd rather not say.")
+        return Answer(line, lied=True)
     source = agent.known_facts[fact_id][1]
     src = (f" I heard it from {world.agents[source].name}." if source in world.agents else "")
     return Answer(f"Yes. {fact.text}{src}", facts=[fact_id])
