@@ -128,6 +128,7 @@ def test_playthrough_of_the_tutorial_to_the_true_ending_through_the_ui(app):
     d.key(app, pygame.K_RETURN)
     assert app.top.name == "end"
     assert s.status == "ended" and s.ending["id"] == "lamp_lit"
+    app.saver.flush()  # saves finish on the writer thread
     assert (Path(app.saves_dir) / "autosave.hsav").exists()
 
 
@@ -206,6 +207,7 @@ def test_save_load_and_replay_reproduce_the_game(app):
     d.key(app, pygame.K_RETURN)
     s = app.session
     path = app.autosave("slot1")
+    app.saver.flush()
     digest, history = s.world.log.digest, list(s.history)
     loaded, story = gameplay.load(path)
     assert story == app.story_path

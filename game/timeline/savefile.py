@@ -125,12 +125,18 @@ def _pack(value: Any) -> bytes:
         raise SaveError(f"cannot save: the data is not plain data ({exc})") from None
 
 
-def encode_save(header_fields: dict[str, Any], payload: dict[str, Any]) -> bytes:
-    """The bytes of a save file (``write_save`` writes them atomically)."""
+def pack_payload(payload: dict[str, Any]) -> bytes:
+    """The payload as msgpack bytes: the part of saving that must see a still game."""
     raw = _pack(payload)
     if len(raw) > MAX_PAYLOAD_BYTES:
         raise SaveError(f"cannot save: payload is {len(raw)} bytes "
                         f"(limit {MAX_PAYLOAD_BYTES})")
+    return raw
+
+
+def encode_packed(header_fields: dict[str, Any], raw: bytes) -> bytes:
+    """The bytes of a save file around an already packed payload. Works on bytes only, so
+    it may run on another thread while the game goes on (zlib lets go of the GIL)."""
     packed = zlib.compress(raw, ZLIB_LEVEL)
     compressed = len(packed) < len(raw)
     body = packed if compressed else raw
@@ -141,6 +147,11 @@ def encode_save(header_fields: dict[str, Any], payload: dict[str, Any]) -> bytes
     except ValidationError as exc:
         raise SaveError(f"cannot save: bad header ({_first_error(exc)})") from None
     return _frame(CONTAINER_VERSION, header.model_dump(), body)
+
+
+def encode_save(header_fields: dict[str, Any], payload: dict[str, Any]) -> bytes:
+    """The bytes of a save file (``write_save`` writes them atomically)."""
+    return encode_packed(header_fields, pack_payload(payload))
 
 
 def _frame(container: int, header: dict[str, Any], body: bytes) -> bytes:
@@ -155,6 +166,12 @@ def write_save(path: str | os.PathLike[str], header_fields: dict[str, Any],
                payload: dict[str, Any]) -> None:
     """Write a save atomically: a crash at any moment leaves the old file or the new one."""
     _write_atomic(Path(path), encode_save(header_fields, payload))
+
+
+def write_packed(path: str | os.PathLike[str], header_fields: dict[str, Any],
+                 raw: bytes) -> None:
+    """``write_save`` for a payload ``pack_payload`` already packed."""
+    _write_atomic(Path(path), encode_packed(header_fields, raw))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

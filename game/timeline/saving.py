@@ -57,10 +57,12 @@ def session_payload(session: GameSession) -> dict[str, Any]:
     }
 
 
-def save_session(session: GameSession, path: str | Path, summary: str | None = None,
-                 created: str | None = None, thumbnail: bytes | None = None) -> None:
-    """Write ``session`` to ``path`` atomically (``created`` fixed for reproducible bytes)."""
-    from game.timeline.savefile import write_save
+def prepare_save(session: GameSession, summary: str | None = None,
+                 created: str | None = None,
+                 thumbnail: bytes | None = None) -> tuple[dict[str, Any], bytes]:
+    """Header fields and the packed payload: everything that must read the live session.
+    ``savefile.write_packed`` finishes the job, on any thread."""
+    from game.timeline.savefile import pack_payload
 
     if summary is None:
         summary = (f"{session.story.scenario.title} — loop {session.loop}, "
@@ -70,7 +72,15 @@ def save_session(session: GameSession, path: str | Path, summary: str | None = N
     header = {"game_version": game.__version__, "scenario_id": session.scenario_id,
               "scenario_hash": session.content_hash, "created": created,
               "summary": summary[:500], "thumbnail": thumbnail}
-    write_save(path, header, session_payload(session))
+    return header, pack_payload(session_payload(session))
+
+
+def save_session(session: GameSession, path: str | Path, summary: str | None = None,
+                 created: str | None = None, thumbnail: bytes | None = None) -> None:
+    """Write ``session`` to ``path`` atomically (``created`` fixed for reproducible bytes)."""
+    from game.timeline.savefile import write_packed
+
+    write_packed(path, *prepare_save(session, summary, created, thumbnail))
 
 
 def load_session(path: str | Path) -> GameSession:

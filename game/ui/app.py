@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from game.ui.settings import Settings
 
 THEME = Path(__file__).with_name("theme.json")
 HINT_H = 28
+FRAME_SECONDS = 1 / 60
+FRAME_MARGIN = 0.004  # a decision batch may overrun its slice by ~2 ms; tick needs slop too
+MIN_IDLE = 0.004  # background work always gets this much, even when frames run long
 
 
 def build_theme(scale: float) -> dict[str, Any]:
@@ -60,6 +64,7 @@ class App:
         self.story_path: str = story or ""
         self.message = ""  # a one-line status shown in the hint bar
         self.frames = 0
+        self.saver = gameplay.SaveWriter()
 
     # ----------------------------------------------------------- manager
     def _make_manager(self, size: tuple[int, int]) -> pygame_gui.UIManager:
@@ -101,17 +106,20 @@ class App:
 
     def push(self, scene: Scene) -> Scene:
         if self.scenes:
-            self.scenes[-1].leave()
+            self.scenes[-1].leave()  # harmless for a scene that was never revealed
         self.scenes.append(scene)
         scene.enter()
         return scene
 
-    def pop(self) -> Scene | None:
+    def pop(self, reveal: bool = True) -> Scene | None:
+        """Drop the top scene. ``reveal=False`` when another scene is pushed right after,
+        so the one underneath is not built for nothing."""
         if len(self.scenes) <= 1:
             return None
         old = self.scenes.pop()
         old.leave()
-        self.scenes[-1].enter()
+        if reveal:
+            self.scenes[-1].enter()
         return old
 
     def replace(self, scene: Scene) -> Scene:
@@ -184,7 +192,7 @@ class App:
             return None
         try:
             p = gameplay.save(self.session, self.story_path, self.saves_dir, slot,
-                              self.thumbnail())
+                              self.thumbnail(), writer=self.saver)
             self.message = f"Saved to {p.name}"
             return p
         except Exception as exc:  # noqa: BLE001 - a failed save must not crash the game
@@ -197,13 +205,18 @@ class App:
             top.stop()  # cancel a running skip before the session is saved
         if self.session is not None and self.session.history:
             self.autosave()
+        self.saver.flush()
         self.running = False
 
     # ----------------------------------------------------------- loop
     def step(self, dt: float | None = None) -> None:
-        """One frame: events, update, draw, flip. Tests call this directly."""
+        """One frame: events, update, draw, flip, then spare time for the top scene's
+        background work (a skip's simulation). Tests call this directly."""
         if dt is None:
             dt = self.clock.tick(60) / 1000.0
+        frame_start = time.perf_counter()
+        for error in self.saver.take_errors():
+            self.message = f"Save failed: {error}"
         for event in pygame.event.get():
             self.dispatch(event)
             if not self.running:
@@ -215,6 +228,9 @@ class App:
         self.render(self.screen)
         pygame.display.flip()
         self.frames += 1
+        if top is not None and top is self.top:
+            spare = frame_start + FRAME_SECONDS - FRAME_MARGIN - time.perf_counter()
+            top.idle(max(MIN_IDLE, spare))
 
     def dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
@@ -255,6 +271,7 @@ class App:
             while self.running:
                 self.step()
         finally:
+            self.saver.flush()
             if self.session is not None:
                 self.session.close()
             pygame.quit()

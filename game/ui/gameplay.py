@@ -1,13 +1,13 @@
 """Session plumbing for the UI: stories, saves, replays and time-sliced skipping.
 
-Nothing here draws. A skip runs ``session.skip`` on a worker thread (see SkipRunner)
-so the window never freezes.
+Nothing here draws. A skip runs ``session.skip`` on a worker thread in the frame's spare
+time (see SkipRunner), so the window never freezes and keeps its frame rate.
 """
 
 from __future__ import annotations
 
 import io
-import sys
+import queue
 import threading
 import time
 from pathlib import Path
@@ -19,10 +19,10 @@ from game.scenario.loader import resolve_story_path
 from game.session import CommandError, GameSession, Outcome
 from game.timeline import paths
 from game.timeline.replay import ReplayError, apply_entry
-from game.timeline.savefile import SaveError, read_save
-from game.timeline.saving import load_session, save_session
+from game.timeline.savefile import SaveError, read_save, write_packed
+from game.timeline.saving import load_session, prepare_save, save_session
+from game.ui import heap
 
-SWITCH_INTERVAL = 0.0002
 ROOT = Path(__file__).resolve().parents[2]
 STORY_DIR = ROOT / "story"
 
@@ -68,12 +68,58 @@ def new_session(story: str, seed: int | None = None, factory: Any = None) -> Gam
 
 
 def save(session: GameSession, story_path: str, directory: str | Path,
-         slot: str = paths.AUTOSAVE, thumbnail: bytes | None = None) -> Path:
-    """Write a slot; the header summary carries loop and clock for the load screen."""
+         slot: str = paths.AUTOSAVE, thumbnail: bytes | None = None,
+         writer: SaveWriter | None = None) -> Path:
+    """Write a slot; the header summary carries loop and clock for the load screen.
+
+    With a ``writer``, only the packing happens here; compressing and writing finish on
+    the writer's thread (``writer.flush()`` waits for them)."""
     path = paths.slot_path(directory, slot)
     summary = f"Loop {session.loop} · {session.clock_text()} · {session.status}"
-    save_session(session, path, summary=summary, thumbnail=thumbnail)
+    if writer is None:
+        save_session(session, path, summary=summary, thumbnail=thumbnail)
+    else:
+        writer.submit(path, *prepare_save(session, summary=summary, thumbnail=thumbnail))
     return path
+
+
+class SaveWriter:
+    """Compresses and writes saves on one worker thread, in the order they were made.
+
+    A long game's save is megabytes; deflating it on the UI thread cost a visible hitch
+    when the death screen autosaved. Writes stay atomic (``savefile.write_packed``), so
+    a quit or a crash mid-write leaves the previous file whole.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Path, dict[str, Any], bytes]] = queue.Queue()
+        self._errors: list[str] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="hindsight-save", daemon=True)
+        self._thread.start()
+
+    def submit(self, path: Path, header: dict[str, Any], raw: bytes) -> None:
+        self._queue.put((path, header, raw))
+
+    def _run(self) -> None:
+        while True:
+            path, header, raw = self._queue.get()
+            try:
+                write_packed(path, header, raw)
+            except Exception as exc:  # noqa: BLE001 - reported to the player, never raised
+                with self._lock:
+                    self._errors.append(str(exc))
+            finally:
+                self._queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every submitted save is on disk (before reading slots, or quitting)."""
+        self._queue.join()
+
+    def take_errors(self) -> list[str]:
+        with self._lock:
+            errors, self._errors = self._errors, []
+        return errors
 
 
 def replay(story: str, seed: int, history: list[dict[str, Any]],
@@ -114,19 +160,25 @@ def png_bytes(surface: Any) -> bytes:
 
 
 class SkipRunner:
-    """One ``session.skip`` on a worker thread, so the window keeps drawing while time passes.
+    """One ``session.skip`` on a worker thread that runs only in the time slices the UI hands it.
 
-    While it runs, only the worker touches the session; the UI reads ``view``, a copy of
-    what the player can see, refreshed from the engine's progress callback. The skip is a
-    single call (one history entry, one timeline node), so it replays exactly; a cancel is
-    recorded by the session as 'skip until <minute it stopped>'.
+    The worker and the UI thread take turns, like a baton: the UI draws its frame, then
+    ``run_slice`` lends the worker the rest of the frame and waits for it to pause at the
+    next decision batch (batches take about 2 ms at most). They never run Python at the
+    same time, so the frame rate does not depend on GIL scheduling. When the worker is
+    waiting on the network instead (an LLM mind), ``run_slice`` returns at its deadline
+    and the window keeps drawing.
+
+    While a skip is under way, only the worker touches the session; the UI reads ``view``,
+    a copy of what the player can see, taken whenever the worker pauses. The skip is a
+    single call (one history entry, one timeline node), so it replays exactly; a cancel
+    is recorded by the session as 'skip until <minute it stopped>'.
     """
 
     def __init__(self, session: GameSession, kind: str, value: int = 0,
                  pace: float = 0.0) -> None:
         self.session = session
         self.pace = pace  # seconds slept per decision batch: lets a demo show the map moving
-        self._last_view = 0.0
         self.kind = kind
         self.value = value
         self.start = session.world.now
@@ -137,7 +189,12 @@ class SkipRunner:
         self.outcome: Outcome | None = None
         self.error: Exception | None = None
         self.new_clues: list[str] = []
+        self.slices = 0
         self._cancel = threading.Event()
+        self._go = threading.Event()  # set: the worker may run until _slice_end
+        self._paused = threading.Event()  # set: the worker has stopped and hands back
+        self._slice_end = 0.0
+        self._finished = False
         self.thread = threading.Thread(target=self._work, name="hindsight-skip", daemon=True)
         self.thread.start()
 
@@ -151,33 +208,45 @@ class SkipRunner:
         with self.lock:
             self.view = view
 
-    def _should_cancel(self) -> bool:  # runs on the worker thread after every decision batch
+    def _checkpoint(self) -> bool:  # the worker, after every decision batch
         if self.pace:
             time.sleep(self.pace)
-        now = time.perf_counter()
-        if now - self._last_view >= 0.015:  # about one fresh view per frame
-            self._last_view = now
+        if time.perf_counter() >= self._slice_end and not self._cancel.is_set():
             self._progress(self.session.world.now, self.target)
+            self._go.clear()
+            self._paused.set()
+            self._go.wait()
         return self._cancel.is_set()
 
     def _work(self) -> None:
-        # The UI thread releases the GIL inside many pygame calls; with the default 5 ms
-        # switch interval each release can cost it a 5 ms wait for the worker. A short
-        # interval keeps frames smooth while the simulation runs.
-        old = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
+        self._go.wait()
+        heap.pause()  # no collector pauses mid-slice; the town settles the heap afterwards
         try:
             self.outcome = self.session.skip(self.kind, self.value, progress=self._progress,
-                                             should_cancel=self._should_cancel)
+                                             should_cancel=self._checkpoint)
+            self.new_clues = [c for c in self.session.notebook.clues
+                              if c not in self.clues_before]
         except Exception as exc:  # noqa: BLE001 - reported on the summary screen
             self.error = exc
         finally:
-            sys.setswitchinterval(old)
-        self.new_clues = [c for c in self.session.notebook.clues if c not in self.clues_before]
+            heap.resume()
+            self._finished = True
+            self._paused.set()
+
+    def run_slice(self, seconds: float) -> None:
+        """Let the worker simulate for about ``seconds``, then take the session back."""
+        if self.done:
+            return
+        self.slices += 1
+        self._slice_end = time.perf_counter() + seconds
+        self._paused.clear()
+        self._go.set()
+        self._paused.wait(seconds + 0.001)
 
     @property
     def done(self) -> bool:
-        return not self.thread.is_alive()
+        """True once the session belongs to the UI again."""
+        return self._finished
 
     @property
     def cancelled(self) -> bool:
@@ -199,8 +268,12 @@ class SkipRunner:
 
     def cancel(self) -> None:
         self._cancel.set()
+        self._go.set()  # a paused worker wakes, sees the cancel and winds up
 
     def wait(self, timeout: float | None = None) -> bool:
+        """Run to the end without slicing (tests, quitting)."""
+        self._slice_end = float("inf")
+        self._go.set()
         self.thread.join(timeout)
         return self.done
 

@@ -67,7 +67,10 @@ class Scene:
         return False
 
     def update(self, dt: float) -> None:
-        """Advance animations (and, for the skip scene, the simulation in slices)."""
+        """Advance animations and read back the results of background work."""
+
+    def idle(self, seconds: float) -> None:
+        """Use the frame's spare time after drawing (the skip scene simulates here)."""
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw what pygame_gui doesn't. Must not change game state."""

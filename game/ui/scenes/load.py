@@ -26,6 +26,7 @@ class LoadScene(Scene):
         self.slot_buttons: dict[Any, Any] = {}
 
     def build(self) -> None:
+        self.app.saver.flush()  # list the slots as they are on disk after pending saves
         w, _ = self.size
         h = content_height(self.app)
         cw = min(900, w - 60)

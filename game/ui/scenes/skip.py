@@ -1,4 +1,4 @@
-"""Skip ahead: pick a target, watch the town run in slices (never frozen), cancel, summary."""
+"""Skip ahead: pick a target, watch the town run in the frames' spare time, cancel, summary."""
 
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ class SkipScene(Scene):
         return True
 
     def finish(self) -> None:
-        self.app.pop()
+        over = self.session.status in ("dead", "ended")
+        self.app.pop(reveal=not over)  # a death goes straight to its screen
         self.app.show_status_scene()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -157,6 +158,10 @@ class SkipScene(Scene):
         self.bar.set_current_progress(100 * r.fraction)
         if self.clock.text != view["clock"]:
             self.clock.set_text(view["clock"])
+
+    def idle(self, seconds: float) -> None:
+        if self.phase == "running" and self.runner is not None:
+            self.runner.run_slice(seconds)
 
     def busy(self) -> bool:
         """True while the worker owns the session (the App must not save or quit under it)."""

@@ -9,7 +9,7 @@ import pygame_gui
 from pygame_gui.elements import UIDropDownMenu
 
 from game.timeline.savefile import SaveError
-from game.ui import gameplay, style
+from game.ui import gameplay, heap, style
 from game.ui.scene import Scene
 from game.ui.widgets import button, dd_value, label
 
@@ -18,6 +18,12 @@ class TitleScene(Scene):
     name = "title"
     hints = "Enter new game · C continue · L load · R replay · O settings · Q quit"
     _stories: list[tuple[str, str]] | None = None
+
+    def enter(self) -> None:
+        """Nothing animates here, so a full garbage collection goes unseen."""
+        self.app.saver.flush()  # "Continue" reads the autosave the game just wrote
+        heap.reclaim()
+        super().enter()
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

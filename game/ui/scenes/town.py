@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 
 from game.session import Command, CommandError
-from game.ui import style
+from game.ui import heap, style
 from game.ui.app import content_height
 from game.ui.mapview import MapView
 from game.ui.scene import Scene
@@ -29,6 +29,11 @@ class TownScene(Scene):
         self.result: list[str] = []
         self.person_buttons: dict[Any, str] = {}
         self.take_buttons: dict[Any, str] = {}
+
+    def enter(self) -> None:
+        """A calm moment (after a skip, a rewind or a load): see game/ui/heap.py."""
+        heap.settle()
+        super().enter()
 
     def build(self) -> None:
         w, _ = self.size
