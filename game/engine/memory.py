@@ -69,6 +69,7 @@ class MemoryStream:
     per_term: int = 24
     nodes: list[MemoryNode] = field(default_factory=list)
     importance_since_reflection: int = 0
+    rated: int = 0  # nodes before this index have been offered to the mind's importance rater
     scorer: RelevanceScorer = field(default_factory=BM25Scorer)
     _important: list[tuple[int, int]] = field(default_factory=list)  # (-importance, -id)
 
@@ -113,6 +114,13 @@ class MemoryStream:
         bisect.insort(self._important, key)
         if len(self._important) > self.important_window:
             self._important.pop()
+
+    def rescore(self, scores: dict[int, int]) -> None:
+        """Replace the importance of some nodes (a mind's batched ratings, clamped 1-10)."""
+        for node_id, importance in scores.items():
+            self.nodes[node_id].importance = max(1, min(10, int(importance)))
+        self._important = heapq.nsmallest(self.important_window,
+                                          ((-n.importance, -n.id) for n in self.nodes))
 
     def get(self, node_id: int) -> MemoryNode:
         return self.nodes[node_id]
@@ -165,10 +173,13 @@ class MemoryStream:
         return chosen
 
     def to_state(self) -> dict[str, Any]:
-        return {
+        state: dict[str, Any] = {
             "nodes": [n.to_state() for n in self.nodes],
             "importance_since_reflection": self.importance_since_reflection,
         }
+        if self.rated:  # only minds that rate importance set it; keeps other saves unchanged
+            state["rated"] = self.rated
+        return state
 
     @classmethod
     def from_state(cls, state: dict[str, Any], weights: RetrievalWeights | None = None
@@ -177,6 +188,7 @@ class MemoryStream:
         for raw in state["nodes"]:
             stream._index(MemoryNode.from_state(raw))
         stream.importance_since_reflection = state["importance_since_reflection"]
+        stream.rated = int(state.get("rated", 0))
         return stream
 
 

@@ -27,6 +27,7 @@ from .model import Agent, Fact, Item, Location, Relationship, RoutineEntry
 from .planning import block_at, describe_plan
 
 ProgressFn = Callable[[int, int], None]
+IMPORTANCE_BATCH = 12  # memories a mind re-rates per agent per day, the most recent first
 
 
 class WorldRule(Protocol):
@@ -345,11 +346,30 @@ class World:
         return other.alive and not other.asleep and other.location == agent.location
 
     def make_plan(self, agent: Agent) -> None:
+        self._rate_importance(agent)
         agent.plan = self.mind.plan_day(self, agent.id, self.day())
         agent.plan_day = self.day()
         summary = describe_plan(self, agent.plan)
         self.add_memory(agent, "plan", f"My plan for today: {summary}", 3,
                         subject=agent.id, predicate="plans", tags=("plan",))
+
+    def _rate_importance(self, agent: Agent) -> None:
+        """Once a day, let a mind that can (an LLM) re-rate the importance of what the agent
+        saw and heard since the last time, in one batch. The rules' own ratings stand for
+        minds without ``score_importance`` and for any answer that does not fit."""
+        rate = getattr(self.mind, "score_importance", None)
+        stream = agent.memory
+        if rate is None or stream.rated >= len(stream.nodes):
+            return
+        fresh = [n for n in stream.nodes[stream.rated:]
+                 if n.kind in ("observation", "conversation")][-IMPORTANCE_BATCH:]
+        stream.rated = len(stream.nodes)
+        if not fresh:
+            return
+        scores = rate(self, agent.id, [n.text for n in fresh])
+        if len(scores) == len(fresh) and all(isinstance(v, int) for v in scores):
+            stream.rescore({n.id: v for n, v in zip(fresh, scores, strict=True)})
+            self.stats["importance_batches"] = self.stats.get("importance_batches", 0) + 1
 
     def situation(self, agent: Agent) -> Situation:
         here = agent.location or ""

@@ -364,15 +364,23 @@ class LLMMind:
 
     # ======================================================== other LLM uses
     def score_importance(self, world: World, agent_id: str, texts: list[str]) -> list[int]:
-        """Importance 1-10 for several memory texts in one call (fallback: 3 each)."""
+        """Importance 1-10 for several memory texts in one call.
+
+        The engine asks once per agent per day (``World._rate_importance``). It costs one
+        call of the agent's daily quota; with the quota spent, or after a fallback, the
+        answer is ``[]`` and the rules' own ratings stand.
+        """
         if not texts:
+            return []
+        self._sync(world)
+        if not self._charge(world, agent_id, "importance"):
             return []
         model = schemas.importance_model(len(texts))
         schema = schemas.json_schema(model)
         msgs = prompts.importance(world, agent_id, texts, schema)
         res = self._resolve([Request("importance", agent_id, world.now, msgs, model, schema)])[0]
         if isinstance(res, Fallback):
-            return [3 for _ in texts]
+            return []
         return [max(1, min(10, int(s))) for s in res.scores]
 
     def answer_player(self, world: World, agent_id: str, question: str,
