@@ -168,8 +168,10 @@ class GameSession:
         return [{"id": a.id, "name": a.name} for a in self.world.order if a.id != self.player]
 
     # ----------------------------------------------------------------- actions
-    def do(self, cmd: Command) -> Outcome:
-        """Perform one player command. Raises CommandError if it is impossible now."""
+    def do(self, cmd: Command, on_text: Callable[[str], None] | None = None) -> Outcome:
+        """Perform one player command. Raises CommandError if it is impossible now.
+
+        ``on_text`` receives a free-text ("say") reply as it streams in from an LLM."""
         if cmd.verb == "rewind":
             return self.rewind(int(cmd.arg) if cmd.arg else None)
         if self.status != "playing":
@@ -178,7 +180,7 @@ class GameSession:
         if handler is None:
             raise CommandError(f"unknown action {cmd.verb!r}; try one of: {', '.join(VERBS)}")
         self.world.finish_travel(self.player)
-        outcome: Outcome = handler(cmd)
+        outcome: Outcome = handler(cmd, on_text) if cmd.verb == "say" else handler(cmd)
         self.history.append(cmd.to_state())
         outcome.witnessed += self._collect_witnessed()
         self._check_loop_state(outcome)
@@ -303,7 +305,7 @@ class GameSession:
         """True when the mind can answer the player's own words (an LLM mind)."""
         return hasattr(self.mind, "answer_player")
 
-    def _do_say(self, cmd: Command) -> Outcome:
+    def _do_say(self, cmd: Command, on_text: Callable[[str], None] | None = None) -> Outcome:
         """Free conversation: the LLM answers in character, from what it may reveal."""
         if not self.free_text:
             raise CommandError("free conversation needs an LLM mind (Settings -> mind)")
@@ -312,7 +314,7 @@ class GameSession:
         agent = w.agents[who]
         allowed = [f for f in agent.known_facts if not testimony.protected(w, r, who, f)
                    and not (w.facts[f].secret and who in w.facts[f].about)]
-        answer = self.mind.answer_player(w, who, cmd.arg[:500], allowed)
+        answer = self.mind.answer_player(w, who, cmd.arg[:500], allowed, on_text=on_text)
         self._spend(Action("ask", who, duration=DURATIONS["ask"], activity="free"))
         out = Outcome([f"You: {cmd.arg[:500]}", f"{agent.name}: {answer.text}"], speaker=who)
         for fact_id in answer.cited:

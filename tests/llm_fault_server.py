@@ -67,7 +67,8 @@ class FaultServer:
     def __init__(self, *, fault_rate: float = 0.0, faults: tuple[str, ...] = FAULTS,
                  latency: float = 0.0, hang: float = 1.0, seed: int = 0,
                  reject_json_schema: bool = False, reject_json_object: bool = False,
-                 responder: Callable[[dict[str, Any]], str] | None = None) -> None:
+                 responder: Callable[[dict[str, Any]], str] | None = None,
+                 chunk_chars: int = 8, chunk_delay: float = 0.0) -> None:
         self.fault_rate = fault_rate
         self.faults = faults
         self.latency = latency
@@ -75,6 +76,9 @@ class FaultServer:
         self.reject_json_schema = reject_json_schema
         self.reject_json_object = reject_json_object
         self.responder = responder
+        self.chunk_chars = chunk_chars  # streamed answers come in pieces this long
+        self.chunk_delay = chunk_delay
+        self.streamed = 0
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.requests = 0
@@ -122,6 +126,22 @@ class FaultServer:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def _sse(self, chunks: list[dict[str, Any]], delay: float) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("content-type", "text/event-stream")
+                    self.end_headers()
+                    for chunk in chunks:
+                        self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
+                        self.wfile.flush()
+                        if delay:
+                            time.sleep(delay)
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
@@ -200,12 +220,33 @@ class FaultServer:
             else:
                 content = "I'm sorry, but I can't comply with that request."
         elif fault == "empty":
-            if n % 2:
+            if n % 2 and not body.get("stream"):
                 h._json(200, _completion("", "stop", None, body)
                         | {"choices": []})
                 return
             content = ""
+        if body.get("stream"):
+            with self.lock:
+                self.streamed += 1
+            h._sse(_chunks(content, finish, refusal, body, self.chunk_chars), self.chunk_delay)
+            return
         h._json(200, _completion(content, finish, refusal, body))
+
+
+def _chunks(content: str | None, finish: str, refusal: str | None, body: dict[str, Any],
+            size: int) -> list[dict[str, Any]]:
+    """The answer as OpenAI-style ``chat.completion.chunk`` events."""
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+        return {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0,
+                "model": body.get("model", "fault"),
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
+    out = [chunk({"role": "assistant", "content": ""})]
+    if refusal:
+        out.append(chunk({"refusal": refusal}))
+    text = content or ""
+    out += [chunk({"content": text[i:i + size]}) for i in range(0, len(text), max(1, size))]
+    out.append(chunk({}, finish))
+    return out
 
 
 def _completion(content: str | None, finish: str, refusal: str | None,

@@ -118,7 +118,9 @@ def test_think_ahead_social_mode_survives_faults_and_replays() -> None:
     """The default mode (social decisions asked ahead, plans prefetched) under faults."""
     spec = synthetic_spec(8, 6, seed=6)
     kw = {"calls_per_agent_day": 40, "decisions_per_agent_day": 20}
-    with FaultServer(fault_rate=0.3, hang=0.6, seed=5) as srv:
+    # 45%: at 30% a fallback (retries exhausted) is rare enough that whether this run
+    # sees one depends on how concurrent requests happen to reach the server
+    with FaultServer(fault_rate=0.45, hang=0.6, seed=5) as srv:
         mind = LLMMind(LLMConfig(base_url=srv.base_url, **FAST), **kw)
         world = World(spec, 9, mind)
         world.run_until(3 * 1440)

@@ -25,7 +25,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -92,6 +92,9 @@ class Unreachable(LLMError):
 
 class BadAnswer(LLMError):
     pass
+
+
+DeltaFn = Callable[[str | None], None]  # streamed text so far; None: the attempt restarts
 
 
 @dataclass
@@ -226,8 +229,12 @@ class LLMClient:
 
     # ------------------------------------------------------------------- call
     async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
-                       name: str, max_tokens: int) -> Completion:
-        """One structured completion, retried on transient faults. Raises LLMError."""
+                       name: str, max_tokens: int,
+                       on_delta: DeltaFn | None = None) -> Completion:
+        """One structured completion, retried on transient faults. Raises LLMError.
+
+        With ``on_delta`` the answer is streamed: it is called with the text received so
+        far after every chunk, and with None when an attempt starts over."""
         attempt = 0
         while True:
             if not self.available():
@@ -236,6 +243,9 @@ class LLMClient:
             sent = self.mode
             try:
                 async with self.semaphore():
+                    if on_delta is not None:
+                        return await self._streamed(messages, schema, name, max_tokens, sent,
+                                                    on_delta)
                     return await self._once(messages, schema, name, max_tokens, sent)
             except openai.APITimeoutError:
                 self._fail("timeout", "request timed out", connection=True)
@@ -266,8 +276,9 @@ class LLMClient:
                 raise err
             await asyncio.sleep(delay)
 
-    async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
-                    max_tokens: int, mode: str) -> Completion:
+    def _request(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
+                 max_tokens: int, mode: str) -> dict[str, Any]:
+        """Keyword arguments for one chat completion in the server's structured-output mode."""
         self.http_calls += 1
         extra: dict[str, Any] = {}
         if mode == "json_schema":
@@ -280,10 +291,14 @@ class LLMClient:
         kwargs: dict[str, Any] = {}
         if self.config.seed is not None:
             kwargs["seed"] = self.config.seed
+        return {"model": self.config.model, "messages": messages, "max_tokens": max_tokens,
+                "temperature": self.config.temperature, "timeout": self.config.timeout,
+                "extra_body": extra or None, **kwargs}
+
+    async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
+                    max_tokens: int, mode: str) -> Completion:
         resp = await self._api().chat.completions.create(
-            model=self.config.model, messages=messages,  # type: ignore[arg-type]
-            max_tokens=max_tokens, temperature=self.config.temperature,
-            timeout=self.config.timeout, extra_body=extra or None, **kwargs)
+            **self._request(messages, schema, name, max_tokens, mode))
         self.consecutive_failures = 0
         if not resp.choices:
             self.errors["empty"] += 1
@@ -301,6 +316,42 @@ class LLMClient:
         return Completion(text, usage.prompt_tokens if usage else 0,
                           usage.completion_tokens if usage else 0, mode,
                           choice.finish_reason or "")
+
+    async def _streamed(self, messages: list[dict[str, str]], schema: dict[str, Any],
+                        name: str, max_tokens: int, mode: str,
+                        on_delta: DeltaFn) -> Completion:
+        """``_once`` as a stream (the player's conversation shows the reply as it comes)."""
+        on_delta(None)
+        request = self._request(messages, schema, name, max_tokens, mode)
+        stream = await self._api().chat.completions.create(**request, stream=True)
+        parts: list[str] = []
+        refusal, finish, usage = "", "", None
+        async for chunk in stream:
+            usage = getattr(chunk, "usage", None) or usage
+            if not chunk.choices:
+                continue
+            choice = chunk.choices[0]
+            delta = choice.delta
+            if delta is not None and getattr(delta, "refusal", None):
+                refusal += delta.refusal
+            if delta is not None and delta.content:
+                parts.append(delta.content)
+                on_delta("".join(parts))
+            finish = choice.finish_reason or finish
+        self.consecutive_failures = 0
+        if refusal:
+            self.errors["refusal"] += 1
+            raise BadAnswer("refusal")
+        text = "".join(parts).strip()
+        if not text:
+            self.errors["empty"] += 1
+            raise BadAnswer("empty answer")
+        if usage is not None:
+            prompt, completion = usage.prompt_tokens, usage.completion_tokens
+        else:  # most servers send no usage in a stream: estimate (~4 characters a token)
+            prompt = sum(len(m.get("content") or "") for m in request["messages"]) // 4
+            completion = len(text) // 4 + 1
+        return Completion(text, prompt, completion, mode, finish)
 
     def _downgrade(self, exc: openai.APIStatusError, sent: str) -> bool:
         """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt.

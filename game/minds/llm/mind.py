@@ -38,8 +38,9 @@ from game.minds.scripted import ScriptedMind
 from . import prompts, schemas
 from .budget import Budget
 from .cache import ResponseCache, request_key
-from .client import BadAnswer, LLMClient, LLMConfig, LLMError
+from .client import BadAnswer, DeltaFn, LLMClient, LLMConfig, LLMError
 from .recorder import Recorder, Slot
+from .streaming import ReplyStream
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,6 +72,7 @@ class Request:
     check: Callable[[Any], str | None] | None = None
     key: str = ""
     slot: Slot | None = None
+    on_delta: DeltaFn | None = None  # stream the answer (the player's conversation)
 
 
 @dataclass
@@ -384,7 +386,8 @@ class LLMMind:
         return [max(1, min(10, int(s))) for s in res.scores]
 
     def answer_player(self, world: World, agent_id: str, question: str,
-                      allowed_fact_ids: list[str]) -> PlayerAnswer:
+                      allowed_fact_ids: list[str],
+                      on_text: Callable[[str], None] | None = None) -> PlayerAnswer:
         """An in-character answer to the player's ``question``.
 
         ``allowed_fact_ids``: facts the caller (the mystery) lets this agent reveal now;
@@ -392,6 +395,10 @@ class LLMMind:
         only them, and a reply that names or quotes any other fact (an unknown truth, a
         kept secret) is rejected and retried, then replaced by a scripted answer. The
         player's text is delimited and never changes what the agent can do.
+
+        ``on_text`` (called from the client's thread) receives the reply as it streams in,
+        only ever a prefix already checked for leaks (see ``streaming.ReplyStream``), and
+        last of all the final answer's text.
         """
         self._sync(world)
         agent = world.agents[agent_id]
@@ -410,11 +417,19 @@ class LLMMind:
             return None
 
         msgs = prompts.answer(world, agent_id, question, facts, memories, schema)
+        stream = None
+        if on_text is not None:
+            stream = ReplyStream(on_text, lambda text: _mentions(world, text, forbidden),
+                                 _longest_mention(world, forbidden))
         res = self._resolve([Request("answer", agent_id, world.now, msgs, model, schema,
-                                     check)])[0]
+                                     check, on_delta=stream.feed if stream else None)])[0]
         if isinstance(res, Fallback):
-            return _scripted_answer(world, question, facts)
-        return PlayerAnswer(res.reply, [f for f in res.cited_facts if f in facts])
+            answer = _scripted_answer(world, question, facts)
+        else:
+            answer = PlayerAnswer(res.reply, [f for f in res.cited_facts if f in facts])
+        if stream is not None:
+            stream.finish(answer.text)
+        return answer
 
     def interpret_free_text(self, text: str, allowed_intents: list[str]) -> str | None:
         """Map the player's free text to one of ``allowed_intents``, or None."""
@@ -617,7 +632,7 @@ class LLMMind:
             self.budget.charge_call()
             try:
                 done = await self.client.complete(messages, r.schema, r.kind,
-                                                  self.max_tokens[r.kind])
+                                                  self.max_tokens[r.kind], r.on_delta)
             except BadAnswer as exc:
                 reason = exc.reason
                 self.invalid_answers += 1
@@ -734,6 +749,15 @@ def _mentions(world: World, text: str, fact_ids: list[str]) -> bool:
         if len(fact_text) >= 12 and fact_text in low:
             return True
     return False
+
+
+def _longest_mention(world: World, fact_ids: list[str]) -> int:
+    """Characters ``_mentions`` needs to see to catch any of ``fact_ids``, plus one for
+    the word boundary after an id: a stream holds back this many."""
+    lengths = [len(f) + 1 for f in fact_ids]
+    lengths += [len(t) for t in (world.facts[f].text.strip(" .") for f in fact_ids)
+                if len(t) >= 12]
+    return max(lengths, default=0)
 
 
 def _words(text: str) -> set[str]:

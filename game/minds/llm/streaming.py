@@ -1,0 +1,116 @@
+"""Show the player an agent's reply while it streams in, without ever showing a leak.
+
+The model streams a JSON object whose first field is ``reply``. ``partial_reply`` digs
+the reply's text out of the unfinished JSON. ``ReplyStream`` passes on only a prefix
+that is safe for certain: it holds back the last ``hold_back`` characters, where
+``hold_back`` is longer than anything the agent must not say (a secret's id or text).
+A forbidden phrase therefore becomes visible in the buffer, and is caught, before any
+part of it is shown; from then on the stream shows nothing more, and the finished
+answer is rejected as usual. The final, validated answer always replaces what was shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_REPLY_START = re.compile(r'"reply"\s*:\s*"')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\": "\\",
+            "/": "/"}
+
+
+def partial_reply(raw: str) -> str:
+    """The decoded text of the ``reply`` string in a (possibly unfinished) JSON object."""
+    m = _REPLY_START.search(raw)
+    if m is None:
+        return ""
+    body, out, i = raw[m.end():], [], 0
+    while i < len(body):
+        c = body[i]
+        if c == '"':
+            break
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        if i + 1 >= len(body):
+            break  # an escape cut in half: wait for the rest
+        e = body[i + 1]
+        if e == "u":
+            char, used = _unicode_escape(body, i)
+            if not used:
+                break  # cut in half (or a surrogate pair's second half still to come)
+            out.append(char)
+            i += used
+            continue
+        out.append(_ESCAPES.get(e, e))
+        i += 2
+    return "".join(out)
+
+
+def _unicode_escape(body: str, i: int) -> tuple[str, int]:
+    """The character a ``\\uXXXX`` escape at ``body[i]`` stands for, joining a surrogate
+    pair; ("", 0) when the escape is not complete yet (or is not valid)."""
+    try:
+        code = int(body[i + 2:i + 6], 16) if len(body) >= i + 6 else -1
+    except ValueError:
+        return "", 0
+    if code < 0:
+        return "", 0
+    if 0xD800 <= code < 0xDC00:  # a high surrogate: the low half must follow
+        if len(body) < i + 12 or body[i + 6:i + 8] != "\\u":
+            return "", 0
+        try:
+            low = int(body[i + 8:i + 12], 16)
+        except ValueError:
+            return "", 0
+        if 0xDC00 <= low < 0xE000:
+            return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), 12
+        return "", 0
+    return chr(code), 6
+
+
+class ReplyStream:
+    """Feeds ``on_text`` the growing, checked prefix of a streamed reply.
+
+    ``on_text`` always receives the whole text to show so far (it may shrink to "" when
+    a rejected answer is retried).
+    """
+
+    def __init__(self, on_text: Callable[[str], None], is_unsafe: Callable[[str], bool],
+                 hold_back: int) -> None:
+        self.on_text = on_text
+        self.is_unsafe = is_unsafe
+        self.hold_back = max(0, hold_back)
+        self.shown = ""
+        self.blocked = False
+
+    def feed(self, raw: str | None) -> None:
+        """Called with the raw completion text received so far; None when the request
+        starts over (a retry), which takes back what was shown."""
+        if raw is None:
+            self.reset()
+            return
+        if self.blocked:
+            return
+        reply = partial_reply(raw)
+        if self.is_unsafe(reply):
+            self.blocked = True  # the answer will be rejected; show nothing more of it
+            return
+        safe = reply[:max(0, len(reply) - self.hold_back)]
+        if len(safe) > len(self.shown):
+            self.shown = safe
+            self.on_text(safe)
+
+    def reset(self) -> None:
+        """A rejected answer is being retried: take back what it showed."""
+        self.blocked = False
+        if self.shown:
+            self.shown = ""
+            self.on_text("")
+
+    def finish(self, text: str) -> None:
+        """The final answer (validated, or the scripted fallback) replaces the stream."""
+        self.blocked = True
+        self.shown = text
+        self.on_text(text)
