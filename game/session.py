@@ -301,6 +301,12 @@ class GameSession:
         return ""
 
     @property
+    def mind_may_block(self) -> bool:
+        """True when the mind may wait on the network (an LLM): front ends should run
+        commands off their UI thread."""
+        return getattr(self.mind, "name", "scripted") != "scripted"
+
+    @property
     def free_text(self) -> bool:
         """True when the mind can answer the player's own words (an LLM mind)."""
         return hasattr(self.mind, "answer_player")

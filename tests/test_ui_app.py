@@ -257,3 +257,21 @@ def test_settings_screen_saves_json(app):
     d.key(app, pygame.K_RETURN, mod=pygame.KMOD_CTRL)
     assert app.top.name == "title"
     assert app.config_path.exists()
+
+
+def test_enter_in_a_text_box_asks_once(app):
+    """Enter finishes the text box; the talk screen's own Enter hotkey must not fire too."""
+    from game.session import Command
+    from game.ui.scenes.talk import TalkScene
+
+    d.key(app, pygame.K_RETURN)  # new game
+    s = app.session
+    s.do(Command("go", target="harbour"))
+    s.do(Command("wait", minutes=20))
+    talk = app.push(TalkScene(app, "corin"))
+    d.pump(app, 2)
+    before = len(s.history)
+    d.click(app, talk.arg_entry)
+    d.key(app, pygame.K_RETURN, frames=3)
+    asked = s.history[before:]
+    assert [(h["verb"], h["topic"]) for h in asked] == [("ask", "where")]

@@ -16,7 +16,7 @@ from typing import Any
 import pygame
 import pygame_gui
 
-from game.session import GameSession
+from game.session import CommandError, GameSession
 from game.timeline import paths
 from game.ui import gameplay, style
 from game.ui.scene import Scene
@@ -26,6 +26,8 @@ THEME = Path(__file__).with_name("theme.json")
 HINT_H = 28
 FRAME_SECONDS = 1 / 60
 FRAME_MARGIN = 0.004  # a decision batch may overrun its slice by ~2 ms; tick needs slop too
+BLOCKED_WHILE_PENDING = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.MOUSEBUTTONDOWN,
+                         pygame.MOUSEBUTTONUP)
 MIN_IDLE = 0.004  # background work always gets this much, even when frames run long
 
 
@@ -65,6 +67,8 @@ class App:
         self.message = ""  # a one-line status shown in the hint bar
         self.frames = 0
         self.saver = gameplay.SaveWriter()
+        self.pending: gameplay.CommandRunner | None = None  # a command an LLM mind is on
+        self._pending_done: Any = None
 
     # ----------------------------------------------------------- manager
     def _make_manager(self, size: tuple[int, int]) -> pygame_gui.UIManager:
@@ -199,7 +203,37 @@ class App:
             self.message = f"Save failed: {exc}"
             return None
 
+    # ----------------------------------------------------------- commands
+    def perform(self, cmd: Any, done: Any) -> None:
+        """Do a player command, then call ``done(outcome, error)``.
+
+        With an LLM mind the command runs on a worker (the window keeps drawing, input
+        waits, a "say" streams its reply); with the scripted mind it runs at once."""
+        s = self.session
+        if s is None or self.pending is not None:
+            return
+        if not s.mind_may_block:
+            try:
+                out = s.do(cmd)
+            except CommandError as exc:
+                done(None, exc)
+                return
+            done(out, None)
+            return
+        self.pending = gameplay.CommandRunner(s, cmd)
+        self._pending_done = done
+
+    def _finish_pending(self) -> None:
+        runner, done = self.pending, self._pending_done
+        if runner is None or not runner.done:
+            return
+        self.pending = self._pending_done = None
+        done(runner.outcome, runner.error)
+
     def quit(self) -> None:
+        if self.pending is not None:
+            self.pending.wait()  # the LLM client's own deadlines bound this
+            self._finish_pending()
         top = self.top
         if top is not None and hasattr(top, "busy") and top.busy():
             top.stop()  # cancel a running skip before the session is saved
@@ -217,6 +251,7 @@ class App:
         frame_start = time.perf_counter()
         for error in self.saver.take_errors():
             self.message = f"Save failed: {error}"
+        self._finish_pending()
         for event in pygame.event.get():
             self.dispatch(event)
             if not self.running:
@@ -241,6 +276,8 @@ class App:
                 self.screen = pygame.display.get_surface()
             self.resized()
             return
+        if self.pending is not None and event.type in BLOCKED_WHILE_PENDING:
+            return  # one command at a time: the town is busy answering the last one
         self.manager.process_events(event)
         top = self.top
         if top is not None:
@@ -261,6 +298,8 @@ class App:
         pygame.draw.line(surface, (60, 68, 88), bar.topleft, bar.topright)
         f = style.font(14)
         hints = self.top.hints if self.top else ""
+        if self.pending is not None:
+            hints = "Waiting for the townsfolk…  (the model is thinking)"
         surface.blit(f.render(hints, True, style.DIM), (12, bar.y + (HINT_H - f.get_height()) // 2))
         if self.message:
             msg = f.render(self.message, True, style.GOLD)

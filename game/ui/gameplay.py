@@ -83,6 +83,54 @@ def save(session: GameSession, story_path: str, directory: str | Path,
     return path
 
 
+class CommandRunner:
+    """One player command on a worker thread, for minds that may wait on the network.
+
+    While it runs only the worker touches the session; the UI shows ``text()``, the
+    reply streamed so far (a free-text "say"), and takes ``outcome`` or ``error`` once
+    ``done``. With the scripted mind, commands are instant and run on the UI thread.
+    """
+
+    def __init__(self, session: GameSession, cmd: Any) -> None:
+        self.session = session
+        self.cmd = cmd
+        self.outcome: Outcome | None = None
+        self.error: Exception | None = None
+        self._lock = threading.Lock()
+        self._text = ""
+        self._version = 0
+        self._finished = False
+        self.thread = threading.Thread(target=self._work, name="hindsight-command",
+                                       daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        try:
+            self.outcome = self.session.do(self.cmd, on_text=self._streamed)
+        except Exception as exc:  # noqa: BLE001 - CommandError or worse: shown to the player
+            self.error = exc
+        finally:
+            self._finished = True
+
+    def _streamed(self, text: str) -> None:  # the LLM client's thread
+        with self._lock:
+            self._text = text
+            self._version += 1
+
+    def text(self) -> tuple[int, str]:
+        """(version, reply so far): the version changes whenever the text does."""
+        with self._lock:
+            return self._version, self._text
+
+    @property
+    def done(self) -> bool:
+        return self._finished
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.thread.join(timeout)
+        return self.done
+
+
 class SaveWriter:
     """Compresses and writes saves on one worker thread, in the order they were made.
 

@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UITextEntryLine
 
-from game.session import Command, CommandError
+from game.session import Command
 from game.ui import portraits, style
 from game.ui.app import content_height
 from game.ui.scene import Scene
@@ -35,6 +35,8 @@ class TalkScene(Scene):
         self.log: list[str] = []
         self.answer_html = ""
         self.fresh = False
+        self.waiting: Command | None = None  # a command an LLM mind is still answering
+        self.streamed: tuple[int, str] = (-1, "")
         self.topic_buttons: dict[Any, str] = {}
         self.arg_menu: Any = None
         self.arg_entry: Any = None
@@ -89,7 +91,7 @@ class TalkScene(Scene):
         cols = 4
         bw = (iw - (cols - 1) * 6) // cols
         self.topic_buttons = {}
-        here = self.present()
+        here = self.present() and self.waiting is None
         for i, (key, text, tip) in enumerate(TOPICS):
             r, c = divmod(i, cols)
             b = button(self, (x + c * (bw + 6), pad + r * 40, bw, 34), f"{i + 1}. {text}", tip,
@@ -127,13 +129,15 @@ class TalkScene(Scene):
         self.free = None
         if llm:
             self.free = self.add(UITextEntryLine(pygame.Rect(x, h - 40, iw, 34), self.app.manager))
+            if self.waiting is not None:
+                self.free.disable()
             fh = 44
         else:
             label(self, (x, h - 30, iw, 24), "Free conversation needs an LLM mind "
                   "(Settings → mind). This town runs the scripted mind.", "@hint")
         log = "<br>".join(reversed(self.log[-30:])) or dim("Your conversation so far.")
         textbox(self, (x, y, iw, max(60, h - y - fh - 10)), log)
-        if not here:
+        if not here and self.waiting is None:
             self.answer_html = self.answer_html or red(esc(f"{a.name} is not with you."))
 
     def ask_now(self) -> None:
@@ -164,12 +168,22 @@ class TalkScene(Scene):
         self.run_command(cmd)
 
     def run_command(self, cmd: Command) -> None:
-        """Do one talk command and show the answer, new clues and contradictions."""
+        """Do one talk command; with an LLM mind it runs on a worker and ``update`` streams
+        the reply into the answer box until ``show_result`` takes over."""
+        if self.session.mind_may_block:  # lay out the waiting state before the worker starts
+            self.waiting = cmd
+            self.streamed = (-1, "")
+            self.answer_html = dim(esc(f"{self.agent.name} considers your words…"))
+            self.relayout()
+        self.app.perform(cmd, lambda out, err: self.show_result(cmd, out, err))
+
+    def show_result(self, cmd: Command, out: Any, err: Exception | None) -> None:
+        """The answer, new clues and contradictions, typed out unless it already streamed."""
         s = self.session
-        try:
-            out = s.do(cmd)
-        except CommandError as exc:
-            self.answer_html = red(esc(f"You can't: {exc}"))
+        streamed = self.waiting is not None and bool(self.streamed[1])
+        self.waiting = None
+        if err is not None:
+            self.answer_html = red(esc(f"You can't: {err}"))
             self.fresh = True
             self.relayout()
             return
@@ -184,9 +198,21 @@ class TalkScene(Scene):
             parts.append(gold(f"<b>New clue:</b> {esc(clue['text'])}"))
         self.answer_html = "<br>".join(parts)
         self.log.append(f"{gold(esc(s.time_label(s.world.now)))} " + "<br>".join(parts))
-        self.fresh = True
+        self.fresh = not streamed
         self.relayout()
         self.app.show_status_scene()
+
+    def update(self, dt: float) -> None:
+        runner = self.app.pending
+        if self.waiting is None or runner is None:
+            return
+        version, text = runner.text()
+        if version == self.streamed[0] or not text:
+            return
+        self.streamed = (version, text)
+        said = esc(f"You: {self.waiting.arg}") if self.waiting.verb == "say" else ""
+        self.answer_html = f"{said}<br>{esc(self.agent.name)}: {esc(text)}▌"
+        self.answer.set_text(self.answer_html)
 
     def on_button(self, el: Any) -> bool:
         if el in self.topic_buttons:

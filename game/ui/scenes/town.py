@@ -7,7 +7,7 @@ from typing import Any
 import pygame
 import pygame_gui
 
-from game.session import Command, CommandError
+from game.session import Command
 from game.ui import heap, style
 from game.ui.app import content_height
 from game.ui.mapview import MapView
@@ -107,10 +107,14 @@ class TownScene(Scene):
 
     # ------------------------------------------------------------ actions
     def act(self, cmd: Command) -> None:
-        try:
-            out = self.session.do(cmd)
-        except CommandError as exc:
-            self.result = [f"Can't: {exc}"]
+        if self.session.mind_may_block:  # an LLM town: the command runs on a worker
+            self.result = ["Time passes…"]
+            self.relayout()
+        self.app.perform(cmd, self.acted)
+
+    def acted(self, out: Any, err: Exception | None) -> None:
+        if err is not None:
+            self.result = [f"Can't: {err}"]
             self.relayout()
             return
         self.result = list(out.lines)
