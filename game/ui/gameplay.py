@@ -242,6 +242,8 @@ class SkipRunner:
         self._go = threading.Event()  # set: the worker may run until _slice_end
         self._paused = threading.Event()  # set: the worker has stopped and hands back
         self._slice_end = 0.0
+        self._batch = 0.0  # running average of one decision batch's cost, in seconds
+        self._last_batch = 0.0
         self._finished = False
         self.thread = threading.Thread(target=self._work, name="hindsight-skip", daemon=True)
         self.thread.start()
@@ -259,11 +261,18 @@ class SkipRunner:
     def _checkpoint(self) -> bool:  # the worker, after every decision batch
         if self.pace:
             time.sleep(self.pace)
-        if time.perf_counter() >= self._slice_end and not self._cancel.is_set():
+        now = time.perf_counter()
+        if self._last_batch:
+            self._batch = 0.8 * self._batch + 0.2 * (now - self._last_batch)
+        # stop when the next batch would likely overrun the slice, not after it has
+        if now + self._batch >= self._slice_end and not self._cancel.is_set():
             self._progress(self.session.world.now, self.target)
             self._go.clear()
-            self._paused.set()
-            self._go.wait()
+            if not self._cancel.is_set():  # a cancel after clear() sets _go again
+                self._paused.set()
+                self._go.wait()
+            now = time.perf_counter()
+        self._last_batch = now
         return self._cancel.is_set()
 
     def _work(self) -> None:
@@ -289,7 +298,7 @@ class SkipRunner:
         self._slice_end = time.perf_counter() + seconds
         self._paused.clear()
         self._go.set()
-        self._paused.wait(seconds + 0.001)
+        self._paused.wait(seconds + 0.002)
 
     @property
     def done(self) -> bool:
