@@ -420,7 +420,7 @@ class LLMMind:
         stream = None
         if on_text is not None:
             stream = ReplyStream(on_text, lambda text: _mentions(world, text, forbidden),
-                                 _longest_mention(world, forbidden))
+                                 _mention_patterns(world, forbidden))
         res = self._resolve([Request("answer", agent_id, world.now, msgs, model, schema,
                                      check, on_delta=stream.feed if stream else None)])[0]
         if isinstance(res, Fallback):
@@ -751,13 +751,11 @@ def _mentions(world: World, text: str, fact_ids: list[str]) -> bool:
     return False
 
 
-def _longest_mention(world: World, fact_ids: list[str]) -> int:
-    """Characters ``_mentions`` needs to see to catch any of ``fact_ids``, plus one for
-    the word boundary after an id: a stream holds back this many."""
-    lengths = [len(f) + 1 for f in fact_ids]
-    lengths += [len(t) for t in (world.facts[f].text.strip(" .") for f in fact_ids)
-                if len(t) >= 12]
-    return max(lengths, default=0)
+def _mention_patterns(world: World, fact_ids: list[str]) -> list[str]:
+    """What ``_mentions`` looks for: each fact's id, and its text when that is long enough."""
+    out = list(fact_ids)
+    out += [t for t in (world.facts[f].text.strip(" .") for f in fact_ids) if len(t) >= 12]
+    return out
 
 
 def _words(text: str) -> set[str]:

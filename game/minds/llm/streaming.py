@@ -2,11 +2,11 @@
 
 The model streams a JSON object whose first field is ``reply``. ``partial_reply`` digs
 the reply's text out of the unfinished JSON. ``ReplyStream`` passes on only a prefix
-that is safe for certain: it holds back the last ``hold_back`` characters, where
-``hold_back`` is longer than anything the agent must not say (a secret's id or text).
-A forbidden phrase therefore becomes visible in the buffer, and is caught, before any
-part of it is shown; from then on the stream shows nothing more, and the finished
-answer is rejected as usual. The final, validated answer always replaces what was shown.
+that is safe for certain: it holds back any tail of the text that could be the start of
+something the agent must not say (a secret's id or text). A forbidden phrase therefore
+is complete in the buffer, and caught, before any part of it is shown; from then on the
+stream shows nothing more, and the finished answer is rejected as usual. The final,
+validated answer always replaces what was shown.
 """
 
 from __future__ import annotations
@@ -73,17 +73,32 @@ def _unicode_escape(body: str, i: int) -> tuple[str, int]:
 class ReplyStream:
     """Feeds ``on_text`` the growing, checked prefix of a streamed reply.
 
-    ``on_text`` always receives the whole text to show so far (it may shrink to "" when
-    a rejected answer is retried).
+    ``patterns`` are the lower-case phrases ``is_unsafe`` looks for. The tail of the reply
+    that could still grow into one of them is held back; everything before it is safe,
+    because a phrase caught whole blocks the stream before any of it was shown.
+    ``on_text`` always receives the whole text to show so far (it may shrink to "" when a
+    rejected answer is retried).
     """
 
     def __init__(self, on_text: Callable[[str], None], is_unsafe: Callable[[str], bool],
-                 hold_back: int) -> None:
+                 patterns: list[str]) -> None:
         self.on_text = on_text
         self.is_unsafe = is_unsafe
-        self.hold_back = max(0, hold_back)
+        self.patterns = [p.lower() for p in patterns if p]
+        self.longest = max((len(p) for p in self.patterns), default=0)
         self.shown = ""
         self.blocked = False
+
+    def safe_length(self, reply: str) -> int:
+        """How much of ``reply`` cannot be the start of a phrase still being written."""
+        low = reply.lower()
+        if len(low) != len(reply):  # lower() changed lengths: hold back the longest phrase
+            return max(0, len(reply) - self.longest)
+        for start in range(max(0, len(low) - self.longest), len(low)):
+            tail = low[start:]
+            if any(p.startswith(tail) for p in self.patterns):
+                return start
+        return len(reply)
 
     def feed(self, raw: str | None) -> None:
         """Called with the raw completion text received so far; None when the request
@@ -97,7 +112,7 @@ class ReplyStream:
         if self.is_unsafe(reply):
             self.blocked = True  # the answer will be rejected; show nothing more of it
             return
-        safe = reply[:max(0, len(reply) - self.hold_back)]
+        safe = reply[:self.safe_length(reply)]
         if len(safe) > len(self.shown):
             self.shown = safe
             self.on_text(safe)
