@@ -1,5 +1,6 @@
-"""The engine's batched importance hook: a mind with ``score_importance`` re-rates, once a
-day per agent, what the agent saw and heard; minds without it leave the rules' ratings."""
+"""The engine's batched importance hook: a mind with ``rate_importance`` re-rates, every
+midnight for the whole town at once, what each agent saw and heard; minds without it
+leave the rules' ratings."""
 
 from __future__ import annotations
 
@@ -22,12 +23,18 @@ class RatingMind(ScriptedMind):
     def __init__(self, answer_length: int | None = None) -> None:
         super().__init__()
         self.batches: list[tuple[int, str, list[str]]] = []
+        self.calls: list[int] = []
         self.answer_length = answer_length
 
-    def score_importance(self, world: World, agent_id: str, texts: list[str]) -> list[int]:
-        self.batches.append((world.now, agent_id, list(texts)))
-        n = len(texts) if self.answer_length is None else self.answer_length
-        return [10] * n
+    def rate_importance(self, world: World,
+                        batch: dict[str, list[str]]) -> dict[str, list[int]]:
+        self.calls.append(world.now)
+        out = {}
+        for agent_id, texts in batch.items():
+            self.batches.append((world.now, agent_id, list(texts)))
+            n = len(texts) if self.answer_length is None else self.answer_length
+            out[agent_id] = [10] * n
+        return out
 
 
 def _run(mind: Any, days: int = 3, seed: int = 4) -> World:
@@ -36,10 +43,11 @@ def _run(mind: Any, days: int = 3, seed: int = 4) -> World:
     return world
 
 
-def test_a_rating_mind_rescores_each_agents_day_in_one_batch() -> None:
+def test_a_rating_mind_rescores_the_town_once_a_day_in_one_batch() -> None:
     mind = RatingMind()
     world = _run(mind)
     assert mind.batches, "the engine never asked for importance"
+    assert [t // 1440 for t in mind.calls] == [1, 2, 3]  # one call per day, at its start
     per_day: dict[tuple[str, int], int] = {}
     for now, agent_id, texts in mind.batches:
         assert 1 <= len(texts) <= IMPORTANCE_BATCH

@@ -83,6 +83,7 @@ class Mind(Protocol):
     def plan_day(self, world: World, agent_id: str, day: int) -> list[PlanBlock]:
         ...
 
-    # Optional: ``score_importance(world, agent_id, texts) -> list[int]``. A mind that has
-    # it re-rates, once a day per agent and in one batch, what the agent saw and heard
-    # (see ``World._rate_importance``); an answer of the wrong length is ignored.
+    # Optional: ``rate_importance(world, {agent_id: [memory text, ...]}) -> {agent_id:
+    # [1-10, ...]}``. A mind that has it re-rates, every midnight and in one batch for the
+    # whole town, what each agent saw and heard (see ``World._rate_importance``); an
+    # answer of the wrong length is ignored.

@@ -21,7 +21,7 @@ from . import perception, reflection, social
 from .actions import GIVE, MOVE, SLEEP, STAY, TAKE, TALK, WAIT, Action
 from .clock import MINUTES_PER_DAY, Calendar
 from .events import Event, EventLog
-from .memory import MemoryStream, RetrievalWeights
+from .memory import MemoryNode, MemoryStream, RetrievalWeights
 from .mind import Mind, Situation
 from .model import Agent, Fact, Item, Location, Relationship, RoutineEntry
 from .planning import block_at, describe_plan
@@ -305,6 +305,8 @@ class World:
                 hook = getattr(rule, "on_day_start", None)
                 if hook is not None:
                     hook(self, day)
+        if self.day() > old_day:
+            self._rate_importance()
 
     def _decide(self, due: list[Agent]) -> None:
         for agent in due:
@@ -346,30 +348,37 @@ class World:
         return other.alive and not other.asleep and other.location == agent.location
 
     def make_plan(self, agent: Agent) -> None:
-        self._rate_importance(agent)
         agent.plan = self.mind.plan_day(self, agent.id, self.day())
         agent.plan_day = self.day()
         summary = describe_plan(self, agent.plan)
         self.add_memory(agent, "plan", f"My plan for today: {summary}", 3,
                         subject=agent.id, predicate="plans", tags=("plan",))
 
-    def _rate_importance(self, agent: Agent) -> None:
-        """Once a day, let a mind that can (an LLM) re-rate the importance of what the agent
-        saw and heard since the last time, in one batch. The rules' own ratings stand for
-        minds without ``score_importance`` and for any answer that does not fit."""
-        rate = getattr(self.mind, "score_importance", None)
-        stream = agent.memory
-        if rate is None or stream.rated >= len(stream.nodes):
+    def _rate_importance(self) -> None:
+        """At each midnight, let a mind that can (an LLM) re-rate what every agent saw and
+        heard since the last time: one batch for the whole town, so an LLM can send the
+        requests together. The rules' own ratings stand for minds without
+        ``rate_importance`` and for any answer that does not fit."""
+        rate = getattr(self.mind, "rate_importance", None)
+        if rate is None:
             return
-        fresh = [n for n in stream.nodes[stream.rated:]
-                 if n.kind in ("observation", "conversation")][-IMPORTANCE_BATCH:]
-        stream.rated = len(stream.nodes)
-        if not fresh:
+        batch: dict[str, list[MemoryNode]] = {}
+        for agent in self.order:
+            stream = agent.memory
+            fresh = [n for n in stream.nodes[stream.rated:]
+                     if n.kind in ("observation", "conversation")][-IMPORTANCE_BATCH:]
+            stream.rated = len(stream.nodes)
+            if fresh and agent.alive and not agent.controlled:
+                batch[agent.id] = fresh
+        if not batch:
             return
-        scores = rate(self, agent.id, [n.text for n in fresh])
-        if len(scores) == len(fresh) and all(isinstance(v, int) for v in scores):
-            stream.rescore({n.id: v for n, v in zip(fresh, scores, strict=True)})
-            self.stats["importance_batches"] = self.stats.get("importance_batches", 0) + 1
+        answers = rate(self, {a: [n.text for n in nodes] for a, nodes in batch.items()})
+        for agent_id, nodes in batch.items():
+            scores = answers.get(agent_id, [])
+            if len(scores) == len(nodes) and all(isinstance(v, int) for v in scores):
+                self.agents[agent_id].memory.rescore(
+                    {n.id: v for n, v in zip(nodes, scores, strict=True)})
+                self.stats["importance_batches"] = self.stats.get("importance_batches", 0) + 1
 
     def situation(self, agent: Agent) -> Situation:
         here = agent.location or ""

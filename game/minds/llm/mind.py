@@ -49,10 +49,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("game.minds.llm")
 
-MAX_TOKENS = {"choose": 24, "plan": 48, "reflect": 180, "importance": 60, "answer": 160,
+MAX_TOKENS = {"choose": 24, "plan": 48, "reflect": 180, "importance": 128, "answer": 160,
               "intent": 24}  # "talk" is sized from the conversation limits
 
 
+IMPORTANCE_AGENTS_PER_CALL = 3  # one call rates a few agents' days: fewer, larger requests
 STALE_THOUGHT = 90  # minutes after which a thought no longer fits the situation
 
 
@@ -365,25 +366,38 @@ class LLMMind:
         return blocks, Request("plan", agent_id, world.now, msgs, model, schema, check)
 
     # ======================================================== other LLM uses
-    def score_importance(self, world: World, agent_id: str, texts: list[str]) -> list[int]:
-        """Importance 1-10 for several memory texts in one call.
+    def rate_importance(self, world: World,
+                        batch: dict[str, list[str]]) -> dict[str, list[int]]:
+        """Importance 1-10 for each agent's fresh memories, a few agents per call and all
+        calls sent together (the engine asks at midnight, see ``World._rate_importance``).
 
-        The engine asks once per agent per day (``World._rate_importance``). It costs one
-        call of the agent's daily quota; with the quota spent, or after a fallback, the
-        answer is ``[]`` and the rules' own ratings stand.
+        Each agent rated costs one of its daily quota; with the quota spent, or after a
+        fallback, an agent gets no scores and the rules' own ratings stand.
         """
-        if not texts:
-            return []
         self._sync(world)
-        if not self._charge(world, agent_id, "importance"):
-            return []
-        model = schemas.importance_model(len(texts))
-        schema = schemas.json_schema(model)
-        msgs = prompts.importance(world, agent_id, texts, schema)
-        res = self._resolve([Request("importance", agent_id, world.now, msgs, model, schema)])[0]
-        if isinstance(res, Fallback):
-            return []
-        return [max(1, min(10, int(s))) for s in res.scores]
+        wanted = [(a, texts) for a, texts in batch.items()
+                  if texts and self._charge(world, a, "importance")]
+        groups = [wanted[i:i + IMPORTANCE_AGENTS_PER_CALL]
+                  for i in range(0, len(wanted), IMPORTANCE_AGENTS_PER_CALL)]
+        requests = []
+        for group in groups:
+            model = schemas.importance_model(sum(len(t) for _, t in group))
+            schema = schemas.json_schema(model)
+            requests.append(Request("importance", group[0][0], world.now,
+                                    prompts.importance(world, group, schema), model, schema))
+        out: dict[str, list[int]] = {}
+        for group, res in zip(groups, self._resolve(requests) if requests else [],
+                              strict=True):
+            if isinstance(res, Fallback):
+                continue
+            scores = [max(1, min(10, int(s))) for s in res.scores]
+            for agent_id, texts in group:
+                out[agent_id], scores = scores[:len(texts)], scores[len(texts):]
+        return out
+
+    def score_importance(self, world: World, agent_id: str, texts: list[str]) -> list[int]:
+        """``rate_importance`` for one agent ([] when no scores came back)."""
+        return self.rate_importance(world, {agent_id: texts}).get(agent_id, [])
 
     def answer_player(self, world: World, agent_id: str, question: str,
                       allowed_fact_ids: list[str],

@@ -116,13 +116,21 @@ def reflection(world: World, agent_id: str, nodes: list[MemoryNode],
             {"role": "user", "content": f"Recent memories:\n{lines}"}]
 
 
-def importance(world: World, agent_id: str, texts: list[str],
+def importance(world: World, groups: list[tuple[str, list[str]]],
                schema: dict[str, Any]) -> Messages:
-    lines = "\n".join(f"{i + 1}. {t[:120]}" for i, t in enumerate(texts))
-    task = ("Rate how important each memory is to you, 1 (mundane, e.g. brushing teeth) to "
-            "10 (life-changing, e.g. a death). One score per memory, in order.")
-    return [{"role": "system", "content": _system(world, agent_id, task, schema)},
-            {"role": "user", "content": lines}]
+    """One request rating several townsfolk's memories, each from its holder's view."""
+    lines, n = [], 0
+    for agent_id, texts in groups:
+        a = world.agents[agent_id]
+        lines.append(f"{a.name} ({a.role}):")
+        for t in texts:
+            n += 1
+            lines.append(f"{n}. {t[:120]}")
+    task = ("You judge memories for the people of a small town. Rate how important each "
+            "numbered memory is to the person who holds it, 1 (mundane, e.g. brushing teeth) "
+            "to 10 (life-changing, e.g. a death). One score per memory, in order.")
+    return [{"role": "system", "content": f"{task}\nReply with one JSON object only."},
+            {"role": "user", "content": "\n".join(lines)}]
 
 
 def sanitize_player_text(text: str, limit: int = 600) -> str:
