@@ -88,12 +88,12 @@ def test_free_text_reply_streams_into_the_talk_screen(llm_app) -> None:
         if talk.answer_html not in seen:
             seen.append(talk.answer_html)
         assert len(seen) < 10_000
-    streamed = [h for h in seen if "▌" in h]
+    streamed = [h for h in seen if " …" in h]
     assert len(streamed) >= 3, seen  # the reply grew over several frames
     lengths = [len(h) for h in streamed]
     assert lengths == sorted(lengths)
     assert srv.streamed >= 1
-    assert talk.waiting is None and REPLY in talk.answer_html and "▌" not in talk.answer_html
+    assert talk.waiting is None and REPLY in talk.answer_html and " …" not in talk.answer_html
     assert s.history[-1]["verb"] == "say"
     assert any(REPLY in line for line in talk.log)
     assert talk.free is not None and talk.free.is_enabled  # ready for the next line

@@ -128,7 +128,9 @@ class TalkScene(Scene):
         fh = 0 if llm else 26
         self.free = None
         if llm:
-            self.free = self.add(UITextEntryLine(pygame.Rect(x, h - 40, iw, 34), self.app.manager))
+            self.free = self.add(UITextEntryLine(
+                pygame.Rect(x, h - 40, iw, 34), self.app.manager,
+                placeholder_text=f"Say anything to {a.name}, then press Enter…"))
             if self.waiting is not None:
                 self.free.disable()
             fh = 44
@@ -211,7 +213,7 @@ class TalkScene(Scene):
             return
         self.streamed = (version, text)
         said = esc(f"You: {self.waiting.arg}") if self.waiting.verb == "say" else ""
-        self.answer_html = f"{said}<br>{esc(self.agent.name)}: {esc(text)}▌"
+        self.answer_html = f"{said}<br>{esc(self.agent.name)}: {esc(text)} …"
         self.answer.set_text(self.answer_html)
 
     def on_button(self, el: Any) -> bool:
