@@ -210,7 +210,10 @@ class App:
         With an LLM mind the command runs on a worker (the window keeps drawing, input
         waits, a "say" streams its reply); with the scripted mind it runs at once."""
         s = self.session
-        if s is None or self.pending is not None:
+        if s is None:
+            return
+        if self.pending is not None:  # input waits while one runs; this is a safety net
+            done(None, CommandError("the town is still answering your last action"))
             return
         if not s.mind_may_block:
             try:
