@@ -63,6 +63,10 @@ def instance(schema: dict[str, Any], rnd: random.Random) -> Any:
     return None
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # socketserver's default backlog of 5 stalls bursts of connects
+
+
 class FaultServer:
     def __init__(self, *, fault_rate: float = 0.0, faults: tuple[str, ...] = FAULTS,
                  latency: float = 0.0, hang: float = 1.0, seed: int = 0,
@@ -143,7 +147,7 @@ class FaultServer:
                     pass
                 self.close_connection = True
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()

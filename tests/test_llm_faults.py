@@ -105,12 +105,14 @@ def test_batched_decisions_run_concurrently(latency: float) -> None:
                        calls_per_agent_day=10_000, decisions_per_agent_day=10_000)
         world = World(spec, 3, mind)
         situations = [world.situation(a) for a in world.order]
+        # one call first: the HTTP client's start-up (~0.25 s) is not what is measured here
+        assert len(mind.score_importance(world, "a0", ["a warm-up memory"])) == 1
         start = time.monotonic()
         actions = mind.decide(world, situations)
         wall = time.monotonic() - start
         mind.close()
     assert all(a in s.allowed for a, s in zip(actions, situations, strict=True))
-    assert srv.requests == len(situations) == 8
+    assert srv.requests - 1 == len(situations) == 8
     assert wall < latency * 4, wall
 
 
