@@ -26,7 +26,13 @@ TOPICS = (("where", "Where were you…", "Ask where they were at a time (HH:MM o
 
 class TalkScene(Scene):
     name = "talk"
-    hints = "1-8 pick topic · Enter ask · Esc back to town"
+    base_hints = "1-8 pick topic · Enter ask · Esc back to town"
+
+    @property
+    def hints(self) -> str:  # type: ignore[override]
+        if self.session is not None and self.session.free_text:
+            return self.base_hints + " · click the box at the bottom to speak freely"
+        return self.base_hints
 
     def __init__(self, app: Any, person: str) -> None:
         super().__init__(app)
