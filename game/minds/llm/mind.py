@@ -759,17 +759,21 @@ def _mentions(world: World, text: str, fact_ids: list[str]) -> bool:
     for f in fact_ids:
         if re.search(rf"(?<![\w-]){re.escape(f.lower())}(?![\w-])", low):
             return True
-        fact_text = world.facts[f].text.lower().strip(" .")
-        if len(fact_text) >= 12 and fact_text in low:
+        quote = _quotable(world, f)
+        if quote and quote.lower() in low:
             return True
     return False
 
 
 def _mention_patterns(world: World, fact_ids: list[str]) -> list[str]:
     """What ``_mentions`` looks for: each fact's id, and its text when that is long enough."""
-    out = list(fact_ids)
-    out += [t for t in (world.facts[f].text.strip(" .") for f in fact_ids) if len(t) >= 12]
-    return out
+    return list(fact_ids) + [q for q in (_quotable(world, f) for f in fact_ids) if q]
+
+
+def _quotable(world: World, fact_id: str) -> str:
+    """A fact's text as ``_mentions`` matches it, or "" when too short to tell a quote."""
+    text = world.facts[fact_id].text.strip(" .")
+    return text if len(text) >= 12 else ""
 
 
 def _words(text: str) -> set[str]:
