@@ -19,9 +19,9 @@ import msgpack
 from game.engine.world import World
 from game.minds.scripted import ScriptedMind
 from game.mystery.rules import MysteryRules
+from game.records.savefile import read_save, write_save
 from game.scenario.build import build_spec
 from game.scenario.loader import load_story
-from game.timeline.savefile import read_save, write_save
 from game.timeline.tree import TimelineTree
 
 N_SNAPSHOTS, DAYS, RUNS = 100, 14, 7

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
 NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "murder", "watch", "arrest")
@@ -27,7 +29,7 @@ def chronicle(world: World) -> list[dict[str, Any]]:
             text = f"{actor} and {other} talked ({', '.join(e.data['facts'])})"
         else:
             text = e.data.get("text", e.kind)
-        days.setdefault(e.t // 1440, []).append(
+        days.setdefault(e.t // MINUTES_PER_DAY, []).append(
             {"time": world.calendar.short(e.t), "kind": e.kind, "actor": e.actor, "text": text})
     return [{"day": d + 1, "events": evs} for d, evs in sorted(days.items())]
 
@@ -41,3 +43,37 @@ def summary(world: World) -> list[dict[str, Any]]:
     return [{"id": a.id, "name": a.name, "alive": a.alive, "talks": talks.get(a.id, 0),
              "facts": len(a.known_facts), "memories": len(a.memory),
              "location": a.location or f"→{a.travel_to}"} for a in world.order]
+
+
+@dataclass
+class Segment:
+    agent: str
+    location: str  # "" while travelling
+    start: int
+    end: int
+
+
+def presence(world: World, t0: int, t1: int) -> dict[str, list[Segment]]:
+    """Who was where from t0 to t1, per agent, from the log's depart/arrive events."""
+    events = [e for e in world.log.events if e.kind in ("arrive", "depart")]
+    out: dict[str, list[Segment]] = {}
+    for agent in world.order:
+        mine = [e for e in events if e.actor == agent.id]
+        if mine and mine[0].kind == "depart":
+            where = mine[0].location or ""
+        elif mine:
+            where = ""  # travelling at the start
+        else:
+            where = agent.location or ""
+        segs: list[Segment] = []
+        since = t0
+        for e in mine:
+            t = max(t0, min(e.t, t1))
+            if t > since:
+                segs.append(Segment(agent.id, where, since, t))
+            since = t
+            where = "" if e.kind == "depart" else (e.location or "")
+        if t1 > since:
+            segs.append(Segment(agent.id, where, since, t1))
+        out[agent.id] = segs
+    return out

@@ -1,21 +1,79 @@
-"""`hindsight` command line: play, simulate, validate, schema, replay, report."""
+"""`hindsight` command line: play, simulate, validate, schema, replay, report.
+
+Start-up problems (a missing story, a save given as a story, a mind that cannot start, a bad
+option) are one line on stderr and exit status 2. Whatever ends the program (a normal exit,
+Ctrl+C, SIGTERM, an error) closes the session, so no model server outlives it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from game.session import (
+    MINUTES_PER_DAY,
+    GameSession,
+    LoadResult,
+    MindFactory,
+    MindUnavailable,
+    load_story,
+    open_mind,
+    resolve_story_path,
+)
+
+USAGE_ERROR = 2
+DEFAULT_STORY = "tutorial"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class StartupError(Exception):
+    """One line for stderr; the program exits with status 2."""
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hindsight", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        args = _parser().parse_args(["play", *(argv or [])])
+    handler = {"play": cmd_play, "simulate": cmd_simulate, "validate": cmd_validate,
+               "schema": cmd_schema, "replay": cmd_replay, "report": cmd_report}[args.command]
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return handler(args)
+    except StartupError as exc:
+        print(f"hindsight: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("\nhindsight: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM unwinds like an exception, so every ``finally`` (closing minds) runs."""
+    raise SystemExit(128 + signum)
+
+
+def _parser() -> Parser:
+    parser = Parser(prog="hindsight", description=__doc__)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("play", help="play the game (desktop window, or --text)")
     p.add_argument("story", nargs="?", default=None, help="story file or id (default: pick)")
@@ -47,13 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("save")
     rep.add_argument("--out", default="-")
     rep.add_argument("--format", choices=["html", "md"], default=None)
-
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["play", *(argv or [])])
-    handler = {"play": cmd_play, "simulate": cmd_simulate, "validate": cmd_validate,
-               "schema": cmd_schema, "replay": cmd_replay, "report": cmd_report}[args.command]
-    return handler(args)
+    return parser
 
 
 def _mind_args(parser: argparse.ArgumentParser) -> None:
@@ -65,184 +117,200 @@ def _mind_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--gguf", help="local: use this GGUF file instead of the bundled model")
 
 
-def _mind_factory(args: argparse.Namespace):
+def _mind_factory(args: argparse.Namespace) -> MindFactory | None:
     """The key comes from HINDSIGHT_API_KEY / OPENAI_API_KEY, never from the command line."""
-    from game.minds.factory import make_mind
-
-    if getattr(args, "mind", "scripted") == "scripted":
-        return None
-    mind = make_mind(args.mind, base_url=args.base_url, model=args.model, gguf=args.gguf)
-    return lambda: mind
+    try:
+        return open_mind(args.mind, base_url=args.base_url, model=args.model, gguf=args.gguf)
+    except MindUnavailable as exc:
+        raise StartupError(str(exc)) from None
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from game.scenario.loader import load_story
-
-    console = Console(highlight=False)
-    bad = 0
-    for path in args.paths:
-        result = load_story(path)
-        for problem in result.errors:
-            console.print(f"[red]{problem}[/red]")
-        for problem in result.warnings:
-            console.print(f"[yellow]{problem}[/yellow]")
-        if result.errors:
-            bad += 1
-            console.print(f"{path}: {len(result.errors)} error(s), "
-                          f"{len(result.warnings)} warning(s)")
-        else:
-            console.print(f"[green]{path}: valid[/green] ({len(result.warnings)} warning(s))")
-    return 1 if bad else 0
+def _story(path: str) -> LoadResult:
+    """A story that loads, or a StartupError naming the first problem (file:line: path)."""
+    result = load_story(path)
+    if not result.ok:
+        first = result.errors[0] if result.errors else f"{path}: cannot be used"
+        more = f" (and {len(result.errors) - 1} more: hindsight validate {path})" \
+            if len(result.errors) > 1 else ""
+        raise StartupError(f"{first}{more}")
+    return result
 
 
-def cmd_schema(args: argparse.Namespace) -> int:
-    from game.scenario.schema import Story
+def _session(story: str, seed: int | None, factory: MindFactory | None) -> GameSession:
+    session = GameSession(_story(story), seed=seed, mind_factory=factory)
+    try:
+        session.start()
+    except BaseException:
+        session.close()
+        raise
+    return session
 
-    print(json.dumps(Story.model_json_schema(), indent=2))
-    return 0
 
-
+# --------------------------------------------------------------------- play
 def cmd_play(args: argparse.Namespace) -> int:
     story = args.story
     if args.text or args.commands:
-        from game.session import GameSession
         from game.textplay import TextGame
 
-        session = GameSession(story or "tutorial", seed=args.seed,
-                              mind_factory=_mind_factory(args))
-        session.start()
+        lines: list[str] | None = None
         if args.commands:
-            game = TextGame(session, sys.stdout, saves_dir=args.saves_dir)
-            lines = Path(args.commands).read_text(encoding="utf-8").splitlines()
-            return game.run(lines, echo=True)
-        game = TextGame(session, sys.stdout, saving=True, saves_dir=args.saves_dir)
-        code = game.run(_stdin_lines())
-        print(game.save("autosave"))
-        return code
+            try:
+                lines = Path(args.commands).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise StartupError(f"{args.commands}: cannot read the command file "
+                                   f"({getattr(exc, 'strerror', None) or exc})") from None
+        _story(story or DEFAULT_STORY)  # a bad story fails before a model server starts
+        session = _session(story or DEFAULT_STORY, args.seed, _mind_factory(args))
+        game = TextGame(session, sys.stdout, saving=lines is None,
+                        saves_dir=args.saves_dir)
+        try:
+            if lines is not None:
+                return game.run(lines, echo=True)
+            code = game.run(_stdin_lines())
+            print(game.save("autosave"))
+            return code
+        finally:
+            game.s.close()
+    if story is not None:
+        _story(story)
     try:
         from game.ui.app import run
     except ImportError as exc:  # the desktop UI is optional at import time only
-        print(f"desktop UI unavailable ({exc}); use --text", file=sys.stderr)
-        return 2
+        raise StartupError(f"the desktop game cannot start ({exc}); try --text") from None
     return run(story=story, seed=args.seed, saves_dir=args.saves_dir,
                fullscreen=args.fullscreen)
 
 
-def _stdin_lines():
+def _stdin_lines() -> Iterator[str]:
     while True:
         try:
             yield input("> ")
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
+            print()
             return
 
 
-def simulate_story(path: str, days: int | None, seed: int | None,
-                   progress_cb=None, mind_factory=None) -> dict:
-    """Run the whole town (the player on autopilot) and return the chronicle as data."""
-    from game.chronicle import chronicle, summary
-    from game.session import GameSession
-
-    session = GameSession(path, seed=seed, mind_factory=mind_factory)
-    session.start()
-    days = days or session.spec["mystery"]["loop_days"]
-    target = session.world.now + days * 1440
-    session.skip("days", days, progress=progress_cb)
-    w = session.world
-    # The town goes on after the victim dies: show the writer the whole span asked for.
-    w.run_until(target, progress=progress_cb)
-    return {
-        "scenario": session.scenario_id, "seed": session.seed, "days": days,
-        "digest": w.log.digest, "events": len(w.log),
-        "murders": session.rules.state["murders"],
-        "plots": {k: v["status"] for k, v in session.rules.state["plots"].items()},
-        "chronicle": chronicle(w), "summary": summary(w), "ended": session.status,
-        "mind": getattr(session.mind, "name", "scripted"),
-        "mind_stats": session.mind.stats() if hasattr(session.mind, "stats") else {},
-    }
-
-
+# --------------------------------------------------------------------- simulate
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.scenario.errors import StoryError
+    from game.records.simulate import simulate_story
 
-    console = Console(highlight=False, stderr=False)
+    console = Console(highlight=False)
+    _story(args.story)
+    if args.days is not None and args.days < 1:
+        raise StartupError("--days must be at least 1")
     factory = _mind_factory(args)
 
     def once() -> int:
-        try:
-            if args.json:
-                data = simulate_story(args.story, args.days, args.seed,
-                                      mind_factory=factory)
-                print(json.dumps(data, indent=1))
-                return 0
-            with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.description}"),
-                          TimeElapsedColumn(), console=console, transient=True) as bar:
-                task = bar.add_task("", total=1.0)
-
-                def cb(now: int, end: int) -> None:
-                    bar.update(task, completed=min(1.0, now / max(end, 1)),
-                               description=f"day {now // 1440 + 1}")
-
-                data = simulate_story(args.story, args.days, args.seed, cb, factory)
-        except StoryError as exc:
-            for p in exc.problems:
-                console.print(f"[red]{p}[/red]")
+        result = load_story(args.story)
+        if not result.ok:
+            for p in result.errors:
+                console.print(escape(str(p)), style="red")
             return 1
+        if args.json:
+            data = simulate_story(args.story, args.days, args.seed, mind_factory=factory)
+            print(json.dumps(data, indent=1))
+            return 0
+        with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.description}"),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("", total=1.0)
+
+            def progress(now: int, end: int) -> None:
+                bar.update(task, completed=min(1.0, now / max(end, 1)),
+                           description=f"day {now // MINUTES_PER_DAY + 1}")
+
+            data = simulate_story(args.story, args.days, args.seed, progress, factory)
+        if data.get("notice"):
+            console.print(escape(data["notice"]), style="yellow")
         _print_chronicle(console, data)
         return 0
 
-    if not args.watch:
-        return once()
-    from game.scenario.loader import resolve_story_path
-
-    path = resolve_story_path(args.story)
-    last = None
     try:
+        if not args.watch:
+            return once()
+        path = resolve_story_path(args.story)
+        last = None
         while True:
             stamp = path.stat().st_mtime_ns if path.exists() else None
             if stamp != last:
                 last = stamp
-                console.rule(f"{path} @ {time.strftime('%H:%M:%S')}")
+                console.rule(f"{escape(str(path))} @ {time.strftime('%H:%M:%S')}")
                 once()
                 console.print("[dim]watching for changes (Ctrl+C to stop)...[/dim]")
             time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
+    finally:
+        if factory is not None:
+            from game.session import close_mind
+
+            close_mind(factory())
 
 
-def _print_chronicle(console: Console, data: dict) -> None:
+def _print_chronicle(console: Console, data: dict[str, Any]) -> None:
     for day in data["chronicle"]:
         console.rule(f"Day {day['day']}")
         for e in day["events"]:
             style = {"murder": "bold red", "plot": "magenta", "conspire": "magenta",
                      "take": "yellow", "fact_spread": "cyan"}.get(e["kind"], "")
-            console.print(f"{e['time']}  {e['text']}", style=style)
-    table = Table(title=f"{data['scenario']} — seed {data['seed']}, {data['days']} days")
+            console.print(f"{e['time']}  {escape(e['text'])}", style=style)
+    table = Table(title=escape(f"{data['scenario']} — seed {data['seed']}, {data['days']} days"))
     for col in ("name", "alive", "talks", "facts", "memories", "location"):
         table.add_column(col)
     for row in data["summary"]:
-        table.add_row(row["name"], "yes" if row["alive"] else "[red]no[/red]",
+        table.add_row(escape(row["name"]), "yes" if row["alive"] else "[red]no[/red]",
                       str(row["talks"]), str(row["facts"]), str(row["memories"]),
-                      row["location"])
+                      escape(row["location"]))
     console.print(table)
-    console.print(f"plots: {data['plots']}")
+    console.print(escape(f"plots: {data['plots']}"))
     console.print(f"events: {data['events']}  digest: {data['digest']}")
 
 
+# --------------------------------------------------------------------- writers and records
+def cmd_validate(args: argparse.Namespace) -> int:
+    console = Console(highlight=False, soft_wrap=True)
+    bad = 0
+    for path in args.paths:
+        result = load_story(path)
+        for problem in result.errors:
+            console.print(escape(str(problem)), style="red")
+        for problem in result.warnings:
+            console.print(escape(str(problem)), style="yellow")
+        if result.errors:
+            bad += 1
+            console.print(escape(f"{path}: {len(result.errors)} error(s), "
+                                 f"{len(result.warnings)} warning(s)"))
+        else:
+            console.print(f"[green]{escape(path)}: valid[/green] "
+                          f"({len(result.warnings)} warning(s))")
+    return 1 if bad else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from game.session import story_schema
+
+    print(json.dumps(story_schema(), indent=2))
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
-    from game.timeline.replay import ReplayError, replay_save
+    from game.records.replay import ReplayError, replay_save
 
     try:
         result = replay_save(args.save, verify=args.verify)
     except ReplayError as exc:
         print(f"hindsight replay: {exc}", file=sys.stderr)
         return 1
-    print(result.describe())
+    try:
+        print(result.describe())
+    finally:
+        if result.session is not None:
+            result.session.close()
     return 0 if result.ok else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from game.timeline.replay import ReplayError
-    from game.timeline.report import write_report
+    from game.records.replay import ReplayError
+    from game.records.report import write_report
 
     fmt = args.format or ("md" if str(args.out).endswith(".md") else "html")
     try:
@@ -253,6 +321,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.out == "-":
         print(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise StartupError(f"{args.out}: cannot write ({exc.strerror})") from None
         print(f"wrote {args.out}")
     return 0

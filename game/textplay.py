@@ -1,26 +1,65 @@
 """The terminal front end: `hindsight play --text`, optionally fed from a command file.
 
-It parses one line per command into a session ``Command`` and prints the outcome.
-Names may be given as ids or as the first word of a name ("ask tess where 2 10:00").
+One line is one command. Words become a session ``Command`` here; names, prefixes and ids
+are resolved by the session, which also refuses anything impossible with one line and no
+game time spent. Nothing a player types can end the program: every failure is one line.
 """
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Iterable
+import logging
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TextIO
 
+from game.records.paths import list_slots, saves_dir, slot_path
+from game.records.replay import ReplayError
+from game.records.savefile import SaveError
+from game.records.saving import load_session, save_session
 from game.session import Command, CommandError, GameSession
 
-HELP = """Commands (ids or first names):
-  look | people | map | notebook | clues | help | quit
-  go PLACE                      greet PERSON
-  ask PERSON where [DAY] HH:MM  ask PERSON about PERSON|ITEM|FACT   ask PERSON unusual
-  tell PERSON FACT              show PERSON ITEM|CLUE      warn PERSON ABOUT
-  stay PERSON                   search     take ITEM       give ITEM PERSON
-  wait MINUTES                  skip hours N | tonight | morning | days N | event | end
-  accuse CULPRIT MOTIVE_CLUE MEANS_CLUE OPPORTUNITY_CLUE [; CULPRIT ...]
-  rewind [NODE]                 save [SLOT]"""
+log = logging.getLogger("hindsight.textplay")
+
+HELP = """Commands (names, the start of a name, or the [ids] shown in lists all work):
+  look                          where you are, who is here, what lies here
+  people | map | inventory      who is here · the places and travel times · what you carry
+  notebook | clues              clues [ids], facts, contradictions and deaths so far
+  examine ITEM|CLUE             look closely at an item here or carried, or a clue
+  go PLACE                      walk somewhere (takes the travel time)
+  greet PERSON                  say hello
+  ask PERSON where TIME         where were they? TIME: 20:00, 8pm, tue 10:00, yesterday 21:30,
+                                  or 2 20:00 (loop day 2)
+  ask PERSON about THING        a person, an item or a fact you know
+  ask PERSON unusual            has anything odd happened?
+  say PERSON WORDS              speak freely (a model mind answers in its own words; the
+                                  scripted minds understand the questions above in plain words)
+  tell PERSON FACT              pass on something you know (the law may act on it)
+  show PERSON ITEM|CLUE         show something you carry or a clue from your notebook
+  warn PERSON about PERSON      warn someone about someone else
+  stay PERSON                   ask someone to keep you company tonight
+  search                        search this place (20 min)
+  take ITEM                     pick up an item here
+  give ITEM to PERSON           hand over an item you carry
+  wait [MINUTES]                let time pass where you are (default 30, at most 720)
+  skip hours N | days N         let the town run (you follow your routine)
+  skip until TIME               ... until a time (see TIME above)
+  skip tonight | morning        ... until 21:00, or 07:00 tomorrow
+  skip event | end              ... until something happens to you, or to the loop's end
+  accuse PERSON MOTIVE MEANS OPPORTUNITY [; PERSON ...]
+                                name each culprit and a clue [id] for each count
+  timeline                      the timeline's nodes: id, time, what you did, what came of it
+  rewind [NODE]                 back to this loop's start, or to a timeline node
+  save [SLOT] | load SLOT|FILE | saves    save, load, list saves
+  help | quit"""
+
+INFO = ("look", "people", "map", "inventory", "notebook", "clues", "help", "timeline", "saves")
+ASK_WORDS = ("where", "about", "unusual")
+_UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 60,
+          "hrs": 60, "hour": 60, "hours": 60}
+MAX_LINE = 2000
+MAX_NAME_WORDS = 4
+WITNESS_SHOWN = 12
 
 
 class TextGame:
@@ -30,120 +69,183 @@ class TextGame:
         self.out = out
         self.saving = saving or saves_dir is not None
         self.saves_dir = saves_dir
+        self.streamed = ""
+        self.speaker = ""
 
     def say(self, text: str = "") -> None:
-        print(text, file=self.out)
+        print(text, file=self.out, flush=True)
 
-    def resolve(self, word: str) -> str:
-        w = word.lower()
-        world = self.s.world
-        for table in (world.agents, world.locations, world.items, world.facts):
-            if w in table:
-                return w
-        for agent in world.agents.values():
-            if agent.name.lower().split()[0] == w or agent.name.lower() == w:
-                return agent.id
-        for loc in world.locations.values():
-            if loc.name.lower() == w or w in loc.name.lower().split():
-                return loc.id
-        return word
-
-    def parse(self, line: str) -> Command | str | None:
-        parts = shlex.split(line, comments=True)
-        if not parts:
+    # ----------------------------------------------------------------- parsing
+    def parse(self, line: str) -> Command | Callable[[], None] | str | None:
+        """A Command for the session, an info action to run, a message, or None (blank)."""
+        text = line.strip()[:MAX_LINE]
+        if not text or text.startswith("#"):
             return None
-        verb, args = parts[0].lower(), parts[1:]
-        r = self.resolve
-        if verb in ("look", "people", "map", "notebook", "clues", "help", "quit"):
-            return verb
+        words = text.split()
+        verb, args = words[0].lower(), words[1:]
+        rest = " ".join(args)
+        if verb in ("quit", "exit", "q"):
+            return "quit"
+        if verb in INFO:
+            return getattr(self, f"show_{'notebook' if verb == 'clues' else verb}")
+        if verb in ("examine", "x", "inspect"):
+            return lambda: self.examine(rest)
         if verb == "save":
-            return self.save(args[0] if args else "autosave")
-        if verb == "go" and args:
-            return Command("go", target=r(" ".join(args)) if len(args) > 1 else r(args[0]))
-        if verb in ("greet", "stay") and args:
-            return Command(verb, target=r(args[0]))
-        if verb == "ask" and len(args) >= 2:
-            who, topic = r(args[0]), args[1].lower()
-            if topic == "where":
-                return Command("ask", target=who, topic="where", arg=" ".join(args[2:]))
-            if topic == "unusual":
-                return Command("ask", target=who, topic="unusual")
-            if topic == "about" and len(args) >= 3:
-                thing = r(args[2])
-                w = self.s.world
-                kind = ("person" if thing in w.agents else "item" if thing in w.items
-                        else "fact" if thing in w.facts else "")
-                return Command("ask", target=who, topic=kind, arg=thing)
-        if verb in ("tell", "show", "warn") and len(args) >= 2:
-            return Command(verb, target=r(args[0]), arg=r(args[1]) if verb == "warn" else args[1])
-        if verb == "search":
-            return Command("search")
-        if verb == "take" and args:
-            return Command("take", target=r(args[0]))
-        if verb == "give" and len(args) >= 2:
-            return Command("give", target=r(args[0]), arg=r(args[1]))
+            return lambda: self.say(self.save(rest or "quicksave"))
+        if verb == "load":
+            return lambda: self.load(rest)
+        if verb == "go":
+            return Command("go", target=_strip_to(rest))
+        if verb in ("greet", "stay", "search", "take"):
+            return Command(verb, target=rest)
+        if verb == "ask":
+            return self._ask(args)
+        if verb in ("say", "tell", "show"):
+            who, what = self._person_and_rest(args)
+            return Command(verb, target=who, arg=what)
+        if verb == "warn":
+            who, what = self._person_and_rest(args)
+            return Command("warn", target=who, arg=re.sub(r"^about\s+", "", what))
+        if verb == "give":
+            item, _, who = rest.rpartition(" to ")
+            if not item:
+                item, who = self._split_give(args)
+            return Command("give", target=item, arg=who)
         if verb == "wait":
-            return Command("wait", minutes=int(args[0]) if args else 30)
-        if verb == "skip" and args:
-            value = 0
-            if args[0] == "until":
-                value = self.s._parse_time(" ".join(args[1:]))
-            elif len(args) > 1:
-                value = int(args[1])
-            return Command("skip", topic=args[0], minutes=value)
-        if verb == "accuse" and args:
-            entries = []
-            for chunk in " ".join(args).split(";"):
-                words = chunk.split()
-                if len(words) != 4:
-                    return "accuse needs: CULPRIT MOTIVE_CLUE MEANS_CLUE OPPORTUNITY_CLUE"
-                entries.append({"culprit": r(words[0]), "motive": words[1], "means": words[2],
-                                "opportunity": words[3]})
-            return Command("accuse", extra=entries)
+            return Command("wait", minutes=_duration(args) if args else 0)
+        if verb == "skip":
+            return self._skip(args)
+        if verb == "accuse":
+            return self._accuse(rest)
         if verb == "rewind":
-            return Command("rewind", arg=args[0] if args else "")
-        return f"I don't understand {line!r}. Type 'help'."
+            return Command("rewind", arg=rest)
+        return f"I don't understand {text[:60]!r}. Type 'help' for the commands."
 
+    def _ask(self, args: list[str]) -> Command:
+        lowered = [a.lower() for a in args]
+        for i, word in enumerate(lowered):
+            if i and word in ASK_WORDS:
+                who = " ".join(args[:i])
+                tail = " ".join(args[i + 1:])
+                if word == "where":
+                    tail = re.sub(r"^(?:were you|was|at|on)\s+", "", tail)
+                return Command("ask", target=who, topic=word, arg=tail)
+        raise CommandError("ask PERSON where TIME, ask PERSON about THING, or "
+                           "ask PERSON unusual")
+
+    def _person_and_rest(self, args: list[str]) -> tuple[str, str]:
+        """The longest run of leading words that names a person, and the words after it."""
+        if not args:
+            raise CommandError("name a person first")
+        for k in range(min(MAX_NAME_WORDS, len(args)), 0, -1):
+            name = " ".join(args[:k]).rstrip(",:")
+            try:
+                self.s.resolve("person", re.sub(r"^to\s+", "", name))
+            except CommandError:
+                continue
+            return re.sub(r"^to\s+", "", name), " ".join(args[k:]).lstrip(",: ")
+        return args[0].rstrip(",:"), " ".join(args[1:])
+
+    def _split_give(self, args: list[str]) -> tuple[str, str]:
+        for k in range(len(args) - 1, 0, -1):
+            try:
+                self.s.resolve("person", " ".join(args[k:]))
+            except CommandError:
+                continue
+            return " ".join(args[:k]), " ".join(args[k:])
+        raise CommandError("give ITEM to PERSON")
+
+    def _skip(self, args: list[str]) -> Command:
+        if not args:
+            raise CommandError("skip hours N, days N, until TIME, tonight, morning, event "
+                               "or end")
+        kind = args[0].lower()
+        if len(args) == 2 and args[1].lower() in ("hours", "hour", "h", "days", "day", "d"):
+            kind, args = args[1].lower(), [args[1], args[0]]  # 'skip 2 hours'
+        kind = {"hour": "hours", "h": "hours", "day": "days", "d": "days", "to": "until",
+                "night": "tonight", "evening": "tonight", "dawn": "morning"}.get(kind, kind)
+        return Command("skip", topic=kind, arg=" ".join(args[1:]))
+
+    def _accuse(self, rest: str) -> Command:
+        entries = []
+        for chunk in rest.split(";"):
+            words = chunk.split()
+            if len(words) < 4:
+                raise CommandError("accuse PERSON MOTIVE_CLUE MEANS_CLUE OPPORTUNITY_CLUE "
+                                   "(clue ids from your notebook)")
+            entries.append({"culprit": " ".join(words[:-3]), "motive": words[-3],
+                            "means": words[-2], "opportunity": words[-1]})
+        return Command("accuse", extra=entries)
+
+    # ----------------------------------------------------------------- running
     def run(self, lines: Iterable[str], echo: bool = False) -> int:
         self.say(f"== {self.s.story.scenario.title} ==")
+        if self.s.notice:
+            self.say(f"! {self.s.notice}")
         self.say(self.s.spec["mystery"]["intro"])
-        self.look()
+        self.show_look()
         for line in lines:
             if echo:
                 self.say(f"> {line.rstrip()}")
-            cmd = self.parse(line)
-            if cmd is None:
-                continue
-            if cmd == "quit":
+            if self.handle(line) == "quit":
                 break
-            if isinstance(cmd, str):
-                self.info(cmd)
-                continue
-            try:
-                if cmd.verb == "skip":
-                    outcome = self.s.skip(cmd.topic, cmd.minutes)
-                else:
-                    outcome = self.s.do(cmd)
-            except CommandError as exc:
-                self.say(f"! {exc}")
-                continue
-            for w in outcome.witnessed[-8:]:
-                self.say(f"  · {w}")
-            for text in outcome.lines:
-                self.say(text)
-            for clue in outcome.new_clues:
-                self.say(f"  [new clue] {clue}: {self.s.notebook.clues[clue]['text']}")
-            if self.s.status == "ended":
-                self.say(f"*** ENDING: {self.s.ending['title']} ***")
-        self.say(f"Final digest: {self.s.world.log.digest}")
         return 0
 
-    def save(self, slot: str) -> str:
-        """Write a named slot (or the autosave) into the saves folder."""
-        from game.timeline.paths import saves_dir, slot_path
-        from game.timeline.savefile import SaveError
-        from game.timeline.saving import save_session
+    def handle(self, line: str) -> str:
+        """One line of input; returns 'quit' to stop. Never raises."""
+        try:
+            parsed = self.parse(line)
+            if parsed is None:
+                return ""
+            if parsed == "quit":
+                return "quit"
+            if isinstance(parsed, str):
+                self.say(parsed)
+            elif isinstance(parsed, Command):
+                self.perform(parsed)
+            else:
+                parsed()
+        except CommandError as exc:
+            self.say(f"! {exc}")
+        except Exception as exc:  # noqa: BLE001 - a bug must not cost the player the game
+            log.debug("command %r failed", line, exc_info=True)
+            self.say(f"! that went wrong inside the game ({type(exc).__name__}); "
+                     "your game goes on")
+        return ""
 
+    def perform(self, cmd: Command) -> None:
+        self.streamed = ""
+        self.speaker = ""
+        if cmd.verb == "say" and self.s.free_text:
+            self.speaker = self.s.name_of(self.s.resolve("person", cmd.target))
+        outcome = self.s.do(cmd, on_text=self._stream if self.s.free_text else None)
+        if self.streamed:
+            self.say()
+        witnessed = outcome.witnessed
+        if len(witnessed) > WITNESS_SHOWN:
+            self.say(f"  · ({len(witnessed) - WITNESS_SHOWN} earlier sightings are in the "
+                     "town feed)")
+        for w in witnessed[-WITNESS_SHOWN:]:
+            self.say(f"  · {w}")
+        for text in outcome.lines:
+            if not (self.streamed and text.endswith(self.streamed)):
+                self.say(text)
+        for clue in outcome.new_clues:
+            self.say(f"  [new clue] [{clue}] {self.s.notebook.clues[clue]['text']}")
+        if self.s.status == "ended" and self.s.ending is not None:
+            self.say(f"*** ENDING: {self.s.ending['title']} ***")
+
+    def _stream(self, text: str) -> None:
+        """A model's reply as it arrives: print only what is new."""
+        if not self.streamed:
+            print(f"{self.speaker}: ", end="", file=self.out)
+        if text.startswith(self.streamed):
+            print(text[len(self.streamed):], end="", file=self.out, flush=True)
+        self.streamed = text
+
+    # ----------------------------------------------------------------- saves
+    def save(self, slot: str) -> str:
+        """Write a named slot into the saves folder; one line says where or why not."""
         if not self.saving:
             return "saving is off in scripted playthroughs (pass --saves-dir)"
         try:
@@ -155,32 +257,115 @@ class TextGame:
             return f"! could not save: {exc}"
         return f"saved to {path}"
 
-    def info(self, what: str) -> None:
-        s = self.s
-        if what == "help":
-            self.say(HELP)
-        elif what == "look":
-            self.look()
-        elif what == "people":
-            for p in s.visible_people():
-                self.say(f"  {p['id']}: {p['name']}, {p['role']} — {p['activity'] or 'idle'}")
-        elif what == "map":
-            for loc in s.locations():
-                mark = "*" if loc["here"] else " "
-                self.say(f" {mark} {loc['id']}: {loc['name']} ({loc['travel']} min)"
-                         f"{'' if loc['open'] else ' [closed]'}")
-        elif what in ("notebook", "clues"):
-            for cid, clue in s.notebook.clues.items():
-                self.say(f"  {cid}: {clue['text']}")
-            for c in s.notebook.contradictions:
-                self.say(f"  contradiction about {c['subject']}: {c['a_says']} vs {c['b_says']}")
-            for d in s.notebook.deaths:
-                self.say(f"  {d['text']}")
-        else:
-            self.say(what)
+    def load(self, what: str) -> None:
+        if not what:
+            raise CommandError("load SLOT or load FILE (see 'saves')")
+        path = Path(what).expanduser()
+        if not (path.suffix == ".hsav" and path.is_file()):
+            try:
+                path = slot_path(saves_dir(self.saves_dir), what)
+            except SaveError as exc:
+                raise CommandError(str(exc)) from None
+        if not path.is_file():
+            raise CommandError(f"no save called {what!r} (see 'saves')")
+        try:
+            loaded = load_session(path)
+        except (ReplayError, SaveError) as exc:
+            raise CommandError(f"could not load {path.name}: {exc}") from None
+        self.s.close()
+        self.s = loaded
+        self.say(f"Loaded {path.name}: {loaded.story.scenario.title}, loop {loaded.loop}.")
+        self.show_look()
 
-    def look(self) -> None:
+    def show_saves(self) -> None:
+        slots = list_slots(saves_dir(self.saves_dir))
+        if not slots:
+            self.say(f"  no saves yet in {saves_dir(self.saves_dir)}")
+        for slot in slots:
+            if slot.header is None:
+                self.say(f"  {slot.slot}: unreadable ({slot.error})")
+            else:
+                h = slot.header
+                self.say(f"  {slot.slot}: {h.scenario_id} — {h.summary} "
+                         f"(saved {h.created[:16].replace('T', ' ')})")
+
+    # ----------------------------------------------------------------- information
+    def show_help(self) -> None:
+        self.say(HELP)
+
+    def show_look(self) -> None:
         s = self.s
-        loc = s.world.locations[s.here()]
+        place = next(p for p in s.locations() if p["here"])
         people = ", ".join(p["name"] for p in s.visible_people()) or "nobody"
-        self.say(f"[{s.clock_text()}] {loc.name}. Here: {people}.")
+        self.say(f"[{s.clock_text()}] {place['name']}. Here: {people}.")
+        items = s.items_here()
+        if items:
+            self.say("  Lying here: " + ", ".join(f"{i['name']} [{i['id']}]" for i in items))
+
+    def show_people(self) -> None:
+        people = self.s.visible_people()
+        if not people:
+            self.say("  nobody else is here")
+        for p in people:
+            doing = "asleep" if p["asleep"] else (p["activity"] or "idle")
+            self.say(f"  {p['name']} [{p['id']}], {p['role']} — {doing}")
+
+    def show_map(self) -> None:
+        for loc in self.s.locations():
+            mark = "*" if loc["here"] else " "
+            far = "you are here" if loc["here"] else (
+                f"{loc['travel']} min" if loc["travel"] is not None else "no way there")
+            self.say(f" {mark} {loc['name']} [{loc['id']}] ({far})"
+                     f"{'' if loc['open'] else ' — closed to you now'}")
+
+    def show_inventory(self) -> None:
+        items = self.s.inventory()
+        if not items:
+            self.say("  you carry nothing")
+        for i in items:
+            self.say(f"  {i['name']} [{i['id']}]")
+
+    def show_notebook(self) -> None:
+        s = self.s
+        nb = s.notebook
+        if not nb.clues and not nb.deaths:
+            self.say("  your notebook is empty")
+        for cid, clue in nb.clues.items():
+            self.say(f"  [{cid}] {clue['text']}")
+        for c in nb.contradictions:
+            self.say(f"  contradiction: {s.name_of(c['subject'])} placed at "
+                     f"{s.name_of(c['a_says'])} and at {s.name_of(c['b_says'])} "
+                     f"({s.when(c['t'])})")
+        for d in nb.deaths:
+            self.say(f"  {d['text']}")
+
+    def show_timeline(self) -> None:
+        for row in self.s.timeline_rows():
+            mark = "*" if row.is_head else " "
+            came = f" — {row.ending}" if row.ending else ""
+            self.say(f" {mark}{row.node:>4}  {row.when}  {row.action}  → "
+                     f"{row.outcome[:70]}{came}")
+        self.say("  (* you are here; 'rewind NODE' goes back to a node)")
+
+    def examine(self, what: str) -> None:
+        if not what:
+            raise CommandError("examine what? an item here or carried, or a clue id")
+        for line in self.s.examine(what):
+            self.say(line)
+
+
+def _strip_to(text: str) -> str:
+    return re.sub(r"^to\s+", "", text.strip(), flags=re.IGNORECASE)
+
+
+def _duration(args: list[str]) -> int:
+    """'45', '45 minutes', '2h', '1 hour' -> minutes. Raises CommandError."""
+    text = " ".join(args).lower().replace(" ", "")
+    m = re.fullmatch(r"([+-]?\d{1,6})([a-z]*)", text)
+    if m is None or (m.group(2) and m.group(2) not in _UNITS):
+        raise CommandError(f"wait how long? a number of minutes, like 'wait 45' or "
+                           f"'wait 2 hours', not {' '.join(args)!r}")
+    value = int(m.group(1)) * _UNITS.get(m.group(2) or "m", 1)
+    if value <= 0:
+        raise CommandError("wait a positive number of minutes")
+    return value

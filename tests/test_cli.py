@@ -43,7 +43,8 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "characters[3].home" in bad.stdout and "corin_hutt" in bad.stdout
     simulate_bad = hindsight("simulate", str(broken), "--days", "1")
-    assert simulate_bad.returncode == 1 and "corin_hutt" in simulate_bad.stdout
+    assert simulate_bad.returncode == 2 and "corin_hutt" in simulate_bad.stderr
+    assert len(simulate_bad.stderr.strip().splitlines()) == 1
 
 
 def test_schema_is_json_schema_for_story_files() -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from game.minds.llm import LLMConfig, LLMMind
+from game.records.replay import replay_save
+from game.records.saving import save_session
 from game.session import Command, GameSession
-from game.timeline.replay import replay_save
-from game.timeline.saving import save_session
 from tests.llm_fault_server import FaultServer, instance, schema_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -201,7 +201,7 @@ def test_impossible_commands_are_refused_clearly() -> None:
         s.do(Command("go", target="apothecary"))
     s.do(Command("go", target="harbour"))
     s.do(Command("wait", minutes=20))
-    with pytest.raises(CommandError, match="only tell what you know"):
+    with pytest.raises(CommandError, match="no fact you know"):
         s.do(Command("tell", target="corin", arg="asked_hours"))
 
 
@@ -212,7 +212,7 @@ def test_a_lie_against_what_you_saw_yourself_is_caught() -> None:
     s.do(Command("wait", minutes=20))  # Odile follows you to the harbour to learn your habits
     seen = [t for _, who, where, t in s.notebook.sightings if (who, where) == ("odile", "harbour")]
     assert seen, s.notebook.sightings
-    answer = s.do(Command("ask", target="odile", topic="where", arg=str(seen[0] + 5)))
+    answer = s.do(Command("ask", target="odile", topic="where", minutes=seen[0] + 5))
     assert "never left the shop" in answer.lines[0]
     assert answer.contradictions, answer.lines
     assert answer.contradictions[0]["against"] == "your own eyes"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from game.timeline.replay import ReplayError, replay_save
-from game.timeline.savefile import read_save, write_save
+from game.records.replay import ReplayError, replay_save
+from game.records.savefile import read_save, write_save
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "saves").glob("*.hsav"))
@@ -33,7 +33,7 @@ def test_examples_verify(path: Path) -> None:
         result = replay_save(path, verify=True)
     except ReplayError as exc:
         pytest.fail(f"{exc}\nIf a story was edited on purpose, regenerate the examples: "
-                    "python -m game.timeline.examples saves/")
+                    "python -m game.records.examples saves/")
     assert result.ok, result.describe()
     _, payload = read_save(path)
     assert result.nodes_checked == len(payload["tree"]["nodes"]) > 1
@@ -76,7 +76,7 @@ def test_impossible_command_is_a_divergence_not_a_crash(tmp_path: Path) -> None:
     _rewrite(ROOT / "saves" / "tutorial.hsav", dst, change)
     result = replay_save(dst, verify=False)
     assert not result.ok
-    assert "history entry 0 (go) failed: no such place" in result.divergences[0]
+    assert "history entry 0 (go) failed: there is no place called" in result.divergences[0]
 
 
 def test_bit_flip_is_a_clear_one_line_error(tmp_path: Path) -> None:

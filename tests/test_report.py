@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from game.timeline.report import write_report
+from game.records.report import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SAVE = ROOT / "saves" / "tutorial.hsav"

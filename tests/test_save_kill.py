@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from game.timeline.paths import list_slots
-from game.timeline.savefile import read_save
+from game.records.paths import list_slots
+from game.records.savefile import read_save
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 WRITER = textwrap.dedent("""
     import hashlib, sys
-    from game.timeline.savefile import write_save
+    from game.records.savefile import write_save
     path, run = sys.argv[1], int(sys.argv[2])
     header = {"game_version": "0.1.0", "scenario_id": "kill", "scenario_hash": "0",
               "created": "2026-03-02T06:00:00", "summary": "kill test"}

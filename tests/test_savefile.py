@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from game.engine.synthetic import synthetic_spec
 from game.engine.world import World
 from game.minds.scripted import ScriptedMind
-from game.timeline.paths import autosave_path, list_slots, saves_dir, slot_path
-from game.timeline.savefile import (
+from game.records.paths import autosave_path, list_slots, saves_dir, slot_path
+from game.records.savefile import (
     FORMAT_VERSION,
     MAGIC,
     SaveError,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from game.records.examples import CREATED, play_example
+from game.records.replay import ReplayError
+from game.records.savefile import read_header, read_save, write_save
+from game.records.saving import load_session, save_session
 from game.session import Command, GameSession
-from game.timeline.examples import CREATED, play_example
-from game.timeline.replay import ReplayError
-from game.timeline.savefile import read_header, read_save, write_save
-from game.timeline.saving import load_session, save_session
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -32,34 +32,66 @@ class LoadResult:
         return self.story is not None and not self.errors
 
 
+PROJECT = FsPath(__file__).resolve().parents[2]
+SAVE_MAGIC = b"HSAV"
+
+
 def resolve_story_path(path: str | FsPath) -> FsPath:
-    """Accept a file, a folder holding story.toml, or a scenario id under story/."""
+    """Accept a file, a folder holding story.toml, a scenario id under story/, or a path
+    relative to the game's own folder (so 'story/main.toml' works from anywhere)."""
     p = FsPath(path)
-    if p.is_dir():
-        p = p / "story.toml"
-    elif not p.exists() and not p.suffix:
-        for base in (FsPath("story"), FsPath(__file__).resolve().parents[2] / "story"):
-            if (base / f"{p.name}.toml").exists():
+    if p.is_dir() and (p / "story.toml").is_file():
+        return p / "story.toml"
+    if not p.exists() and not p.suffix:
+        for base in (FsPath("story"), PROJECT / "story"):
+            if (base / f"{p.name}.toml").is_file():
                 return base / f"{p.name}.toml"
+    if not p.exists() and not p.is_absolute() and (PROJECT / p).is_file():
+        return PROJECT / p
     return p
 
 
 def load_story(path: str | FsPath) -> LoadResult:
     p = resolve_story_path(path)
-    name = str(path) if not FsPath(path).is_dir() else str(p)
+    name = str(path)
+    problem = _unreadable(p)
+    if problem:
+        return LoadResult(name, None, [StoryProblem(name, None, (), problem)])
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_STORY_BYTES + 1)
     except OSError as exc:
-        problem = StoryProblem(name, None, (), f"cannot read: {exc.strerror}")
-        return LoadResult(name, None, [problem])
+        reason = exc.strerror or type(exc).__name__
+        return LoadResult(name, None, [StoryProblem(name, None, (), f"cannot read: {reason}")])
     if len(raw) > MAX_STORY_BYTES:
         return LoadResult(name, None, [StoryProblem(name, None, (), "file is larger than 4 MiB")])
+    if raw.startswith(SAVE_MAGIC):
+        return LoadResult(name, None, [StoryProblem(
+            name, None, (), "this is a save file, not a story: load it in the game, or use "
+            "`hindsight replay`")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return LoadResult(name, None, [StoryProblem(
-            name, raw[: exc.start].count(b"\n") + 1, (), "expected UTF-8 text")])
+            name, raw[: exc.start].count(b"\n") + 1, (), "expected UTF-8 text (a TOML story)")])
     return load_story_text(text, name)
+
+
+def _unreadable(p: FsPath) -> str:
+    """Why ``p`` is not a story file we may open, or ''. Never blocks (no FIFOs, devices)."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return "no such story file (try a path under story/, or a story id like 'main')"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or type(exc).__name__}"
+    import stat
+
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a story file (a story folder holds story.toml)"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    return ""
 
 
 def load_story_text(text: str, name: str = "<story>") -> LoadResult:

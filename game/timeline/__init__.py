@@ -1,10 +1,7 @@
-"""Timelines: the snapshot tree, deltas between snapshots, and save files."""
+"""Timelines as plain data: the tree of snapshots the player can rewind to, and the deltas
+between them. May import the engine only; saving, loading and replay live in ``game.records``.
+"""
 
-from .paths import autosave_path, list_slots, saves_dir, slot_path
-from .savefile import FORMAT_VERSION, SaveError, SaveHeader, read_header, read_save, write_save
 from .tree import TimelineTree
 
-__all__ = [
-    "FORMAT_VERSION", "SaveError", "SaveHeader", "TimelineTree", "autosave_path", "list_slots",
-    "read_header", "read_save", "saves_dir", "slot_path", "write_save",
-]
+__all__ = ["TimelineTree"]

@@ -1,29 +1,32 @@
 """The window, the pygame_gui manager and the scene stack; ``step()`` is one frame.
 
 Tests and the screenshot tool drive the game by posting events and calling ``step``;
-``run`` is the real loop. The UI only ever talks to ``GameSession``.
+``run`` is the real loop. The UI reaches the game only through ``GameSession`` and
+``game.records`` (saves, replays); scenes are pushed by name from ``game.ui.scenes``.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pygame
 import pygame_gui
 
-from game.session import CommandError, GameSession
-from game.timeline import paths
+from game.records import paths
+from game.session import Command, CommandError, GameSession, Outcome
 from game.ui import gameplay, style
-from game.ui.scene import Scene
+from game.ui.scene import HINT_H, Scene, content_height
 from game.ui.settings import Settings
 
+__all__ = ["App", "content_height", "run"]
+
 THEME = Path(__file__).with_name("theme.json")
-HINT_H = 28
+Done = Callable[[Outcome | None, Exception | None], None]
 FRAME_SECONDS = 1 / 60
 FRAME_MARGIN = 0.004  # a decision batch may overrun its slice by ~2 ms; tick needs slop too
 BLOCKED_WHILE_PENDING = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.MOUSEBUTTONDOWN,
@@ -108,12 +111,21 @@ class App:
     def top(self) -> Scene | None:
         return self.scenes[-1] if self.scenes else None
 
-    def push(self, scene: Scene) -> Scene:
+    def make(self, scene: Scene | str, *args: Any) -> Scene:
+        """A scene by name (``"notebook"``, ``"talk", person``) or one already made."""
+        if isinstance(scene, Scene):
+            return scene
+        from game.ui.scenes import SCENES
+
+        return SCENES[scene](self, *args)
+
+    def push(self, scene: Scene | str, *args: Any) -> Scene:
+        made = self.make(scene, *args)
         if self.scenes:
             self.scenes[-1].leave()  # harmless for a scene that was never revealed
-        self.scenes.append(scene)
-        scene.enter()
-        return scene
+        self.scenes.append(made)
+        made.enter()
+        return made
 
     def pop(self, reveal: bool = True) -> Scene | None:
         """Drop the top scene. ``reveal=False`` when another scene is pushed right after,
@@ -126,21 +138,23 @@ class App:
             self.scenes[-1].enter()
         return old
 
-    def replace(self, scene: Scene) -> Scene:
+    def replace(self, scene: Scene | str, *args: Any) -> Scene:
+        made = self.make(scene, *args)
         if self.scenes:
             self.scenes.pop().leave()
-        self.scenes.append(scene)
-        scene.enter()
-        return scene
+        self.scenes.append(made)
+        made.enter()
+        return made
 
-    def reset_to(self, *scenes: Scene) -> None:
+    def reset_to(self, *scenes: Scene | str) -> None:
         """Clear the stack (e.g. back to the title, or into a freshly loaded game)."""
         while self.scenes:
             self.scenes.pop().leave()
         for i, scene in enumerate(scenes):
-            self.scenes.append(scene)
+            made = self.make(scene)
+            self.scenes.append(made)
             if i == len(scenes) - 1:
-                scene.enter()
+                made.enter()
 
     def typing(self) -> bool:
         """True while a text box has focus, so letter hotkeys go to the text instead."""
@@ -152,33 +166,35 @@ class App:
 
     # ----------------------------------------------------------- game
     def start_game(self, story: str, seed: int | None = None) -> None:
-        from game.ui.scenes.town import TownScene
+        factory, note = gameplay.mind_factory(self.settings)
+        session = gameplay.new_session(story, seed, factory)
         if self.session is not None:
             self.session.close()
-        factory, note = gameplay.mind_factory(self.settings)
-        self.session = gameplay.new_session(story, seed, factory)
-        self.message = note
+        self.session = session
+        self.message = session.notice or note
         self.story_path = story
-        self.reset_to(self.title_scene(), TownScene(self))
+        self.reset_to("title", "town")
 
     def load_game(self, path: str | Path) -> None:
-        from game.ui.scenes.town import TownScene
-        self.session, self.story_path = gameplay.load(path)
-        self.reset_to(self.title_scene(), TownScene(self))
+        """Load a save by replaying it; raises SaveError with one line if it can't."""
+        session, story_path = gameplay.load(path)
+        if self.session is not None:
+            self.session.close()
+        self.session, self.story_path = session, story_path
+        self.reset_to("title", "town")
         self.show_status_scene()
 
     def title_scene(self) -> Scene:
-        from game.ui.scenes.title import TitleScene
-        return TitleScene(self)
+        return self.make("title")
 
     def show_status_scene(self) -> None:
         """After any action: if the loop is over, show the death or ending screen."""
-        from game.ui.scenes.ending import EndScene
         s = self.session
+        top = self.top
         if s is not None and s.status in ("dead", "ended") and \
-                not isinstance(self.top, EndScene):
+                (top is None or top.name != "end"):
             self.autosave()
-            self.push(EndScene(self))
+            self.push("end")
 
     def thumbnail(self) -> bytes | None:
         try:
@@ -204,7 +220,7 @@ class App:
             return None
 
     # ----------------------------------------------------------- commands
-    def perform(self, cmd: Any, done: Any) -> None:
+    def perform(self, cmd: Command, done: Done) -> None:
         """Do a player command, then call ``done(outcome, error)``.
 
         With an LLM mind the command runs on a worker (the window keeps drawing, input
@@ -324,12 +340,7 @@ class App:
         s = self.session
         if s is None:
             return None
-        return copy.deepcopy((s.world.snapshot(), s.notebook.to_state(), s.history,
-                              s.status, s.loop, len(s.tree), s.feed))
-
-
-def content_height(app: App) -> int:
-    return app.screen.get_height() - HINT_H
+        return s.fingerprint()
 
 
 def run(story: str | None = None, seed: int | None = None, saves_dir: str | None = None,

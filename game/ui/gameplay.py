@@ -13,14 +13,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from game.engine.clock import MINUTES_PER_DAY
-from game.minds.factory import make_mind
-from game.scenario.loader import resolve_story_path
-from game.session import CommandError, GameSession, Outcome
-from game.timeline import paths
-from game.timeline.replay import ReplayError, apply_entry
-from game.timeline.savefile import SaveError, read_save, write_packed
-from game.timeline.saving import load_session, prepare_save, save_session
+from game.records import paths
+from game.records.replay import Replayer, ReplayError, read_for_replay
+from game.records.savefile import SaveError, read_save, write_packed
+from game.records.saving import load_session, prepare_save, save_session
+from game.session import (
+    Command,
+    GameSession,
+    MindFactory,
+    MindUnavailable,
+    Outcome,
+    load_story,
+    open_mind,
+    resolve_story_path,
+)
 from game.ui import heap
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,37 +37,28 @@ def stories() -> list[tuple[str, str]]:
     """(path, title) of every story file that loads; broken or half-written ones are skipped."""
     out = []
     for p in sorted(STORY_DIR.glob("*.toml")):
-        try:
-            s = GameSession(str(p))
-            out.append((str(p), s.story.scenario.title))
-        except Exception:  # noqa: BLE001 - a story being written may not parse yet
-            continue
+        result = load_story(p)
+        if result.ok and result.story is not None:
+            out.append((str(p), result.story.scenario.title))
     out.sort(key=lambda x: (not x[0].endswith("main.toml"), x[0]))
     return out
-
-
-def default_story() -> str:
-    found = stories()
-    return found[0][0] if found else str(STORY_DIR / "tutorial.toml")
 
 
 UI_BACKENDS = {"scripted": "scripted", "openai": "llm", "local": "local"}
 
 
-def mind_factory(settings: Any) -> tuple[Any, str]:
+def mind_factory(settings: Any) -> tuple[MindFactory | None, str]:
     """The mind the settings ask for, and a note for the player if it could not start."""
     backend = UI_BACKENDS.get(getattr(settings, "mind", "scripted"), "scripted")
-    if backend == "scripted":
-        return (lambda: make_mind("scripted")), ""
     try:
-        mind = make_mind(backend, base_url=settings.api_url or None,
-                         model=settings.model or None)
-    except Exception as exc:  # noqa: BLE001 - no LLM must never stop the game
-        return (lambda: make_mind("scripted")), f"LLM unavailable ({exc}); scripted minds"
-    return (lambda: mind), ""
+        return open_mind(backend, base_url=settings.api_url or None,
+                         model=settings.model or None), ""
+    except MindUnavailable as exc:  # no model must never stop the game
+        return None, f"{exc}; playing with the scripted minds"
 
 
-def new_session(story: str, seed: int | None = None, factory: Any = None) -> GameSession:
+def new_session(story: str, seed: int | None = None,
+                factory: MindFactory | None = None) -> GameSession:
     s = GameSession(story, seed, mind_factory=factory)
     s.start()
     return s
@@ -91,7 +88,7 @@ class CommandRunner:
     ``done``. With the scripted mind, commands are instant and run on the UI thread.
     """
 
-    def __init__(self, session: GameSession, cmd: Any) -> None:
+    def __init__(self, session: GameSession, cmd: Command) -> None:
         self.session = session
         self.cmd = cmd
         self.outcome: Outcome | None = None
@@ -170,18 +167,6 @@ class SaveWriter:
         return errors
 
 
-def replay(story: str, seed: int, history: list[dict[str, Any]],
-           steps: int | None = None) -> GameSession:
-    """A fresh session with the first ``steps`` history entries re-applied."""
-    s = new_session(story, seed)
-    for entry in history[: len(history) if steps is None else steps]:
-        try:
-            apply_entry(s, entry)
-        except CommandError:
-            continue
-    return s
-
-
 def load(path: str | Path) -> tuple[GameSession, str]:
     """Load a slot by replaying its history; raises SaveError with a one-line reason."""
     try:
@@ -193,6 +178,15 @@ def load(path: str | Path) -> tuple[GameSession, str]:
 
 def read_payload(path: str | Path) -> dict[str, Any]:
     return read_save(path)[1]
+
+
+def replayer(path: str | Path) -> Replayer:
+    """A step-by-step replay of a save; raises SaveError with a one-line reason."""
+    try:
+        _, payload = read_for_replay(path)
+        return Replayer(payload)
+    except ReplayError as exc:
+        raise SaveError(str(exc)) from None
 
 
 def latest_autosave(directory: str | Path) -> Path | None:
@@ -229,11 +223,11 @@ class SkipRunner:
         self.pace = pace  # seconds slept per decision batch: lets a demo show the map moving
         self.kind = kind
         self.value = value
-        self.start = session.world.now
-        self.target = min(session.skip_target(kind, value), session.loop_end)
+        self.start = session.now
+        self.target = session.skip_target(kind, value)
         self.clues_before = set(session.notebook.clues)
         self.lock = threading.Lock()
-        self.view = self._capture(session.world.now)
+        self.view = self._capture(session.now)
         self.outcome: Outcome | None = None
         self.error: Exception | None = None
         self.new_clues: list[str] = []
@@ -250,7 +244,7 @@ class SkipRunner:
 
     def _capture(self, now: int) -> dict[str, Any]:
         s = self.session
-        return {"now": now, "clock": s.world.calendar.format(now), "here": s.here(),
+        return {"now": now, "clock": s.when(now), "here": s.here(),
                 "people": [dict(p) for p in s.visible_people()]}
 
     def _progress(self, now: int, _target: int) -> None:  # runs on the worker thread
@@ -266,7 +260,7 @@ class SkipRunner:
             self._batch = 0.8 * self._batch + 0.2 * (now - self._last_batch)
         # stop when the next batch would likely overrun the slice, not after it has
         if now + self._batch >= self._slice_end and not self._cancel.is_set():
-            self._progress(self.session.world.now, self.target)
+            self._progress(self.session.now, self.target)
             self._go.clear()
             if not self._cancel.is_set():  # a cancel after clear() sets _go again
                 self._paused.set()
@@ -279,8 +273,8 @@ class SkipRunner:
         self._go.wait()
         heap.pause()  # no collector pauses mid-slice; the town settles the heap afterwards
         try:
-            self.outcome = self.session.skip(self.kind, self.value, progress=self._progress,
-                                             should_cancel=self._checkpoint)
+            self.outcome = self.session.do(Command("skip", topic=self.kind, minutes=self.value),
+                                           progress=self._progress, cancel=self._checkpoint)
             self.new_clues = [c for c in self.session.notebook.clues
                               if c not in self.clues_before]
         except Exception as exc:  # noqa: BLE001 - reported on the summary screen
@@ -319,7 +313,7 @@ class SkipRunner:
 
     @property
     def fraction(self) -> float:
-        now = self.session.world.now if self.done else self.snapshot_view()["now"]
+        now = self.session.now if self.done else self.snapshot_view()["now"]
         span = max(1, self.target - self.start)
         return min(1.0, max(0.0, (now - self.start) / span))
 
@@ -334,6 +328,3 @@ class SkipRunner:
         self.thread.join(timeout)
         return self.done
 
-
-def day_minutes(t: int) -> int:
-    return t % MINUTES_PER_DAY

@@ -10,9 +10,18 @@ import pygame_gui
 if TYPE_CHECKING:
     from game.ui.app import App
 
+HINT_H = 28  # the hint bar along the bottom of the window
+
+
+def content_height(app: App) -> int:
+    """The window's height above the hint bar."""
+    return int(app.screen.get_height()) - HINT_H
+
 
 class Scene:
-    """A screen. ``build`` creates widgets for the current window size; ``teardown`` kills them.
+    """A screen, registered by name in ``game.ui.scenes`` and pushed with ``app.push(name)``;
+    scenes never import each other. ``build`` creates widgets for the current window size;
+    ``teardown`` kills them.
 
     The App calls ``enter`` when the scene becomes the top of the stack and ``leave`` when it
     stops being the top, so a resize or a pop simply rebuilds the widgets.
@@ -81,5 +90,5 @@ class Scene:
         return self.app.screen.get_size()
 
     @property
-    def session(self):
+    def session(self) -> Any:
         return self.app.session

@@ -6,9 +6,9 @@ from typing import Any
 
 import pygame
 
+from game.session import Command
 from game.ui import style
-from game.ui.app import content_height
-from game.ui.scene import Scene
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
 
@@ -60,22 +60,25 @@ class EndScene(Scene):
         self.title = button(self, (x + 3 * (bw + 10), by, bw, 42), "Title (Esc)")
 
     def on_button(self, el: Any) -> bool:
-        from game.ui.scenes.notebook import NotebookScene
-        from game.ui.scenes.timeline import TimelineScene
         if el is self.rewind:
-            self.session.rewind()
-            self.app.pop()
-            self.app.message = f"Loop {self.session.loop} begins."
+            self.app.perform(Command("rewind"), self.rewound)
         elif el is self.note:
-            self.app.push(NotebookScene(self.app))
+            self.app.push("notebook")
         elif el is self.tree:
-            self.app.push(TimelineScene(self.app))
+            self.app.push("timeline")
         elif el is self.title:
             self.app.autosave()
             self.app.reset_to(self.app.title_scene())
         else:
             return False
         return True
+
+    def rewound(self, out: Any, err: Exception | None) -> None:
+        if err is not None:
+            self.app.message = str(err)
+            return
+        self.app.pop()
+        self.app.message = f"Loop {self.session.loop} begins."
 
     def enter(self) -> None:
         if self.session.status == "playing":  # rewound from the timeline screen

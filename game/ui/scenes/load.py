@@ -8,10 +8,9 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIImage, UIScrollingContainer
 
-from game.timeline import paths
-from game.timeline.savefile import SaveError
-from game.ui.app import content_height
-from game.ui.scene import Scene
+from game.records import paths
+from game.records.savefile import SaveError
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, label
 
 
@@ -71,14 +70,16 @@ class LoadScene(Scene):
         return surf
 
     def open(self, slot: Any) -> None:
-        from game.ui.scenes.replay import ReplayScene
         try:
             if self.mode == "load":
                 self.app.load_game(slot.path)
             else:
-                self.app.push(ReplayScene(self.app, slot.path))
+                self.app.push("replay", slot.path)
         except SaveError as exc:
             self.error = str(exc)
+            self.relayout()
+        except Exception as exc:  # noqa: BLE001 - no save may take the game down with it
+            self.error = f"{slot.slot}: this save cannot be used ({type(exc).__name__})"
             self.relayout()
 
     def on_button(self, el: Any) -> bool:

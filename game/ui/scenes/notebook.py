@@ -7,9 +7,8 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIDropDownMenu
 
-from game.session import Command, CommandError
-from game.ui.app import content_height
-from game.ui.scene import Scene
+from game.session import Command, Outcome
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dd_value, dim, esc, gold, label, red, textbox
 
 TABS = (("clues", "1. Clues"), ("people", "2. People"), ("testimony", "3. Testimonies"),
@@ -51,8 +50,20 @@ class NotebookScene(Scene):
 
     # ----------------------------------------------------------- pages
     def _name(self, ident: str) -> str:
-        a = self.session.world.agents.get(ident)
-        return a.name if a else ident
+        return str(self.session.name_of(ident))
+
+    def _asked(self, t: dict[str, Any]) -> str:
+        """What a testimony answered, in words: 'where they were, Day 2, 20:00'."""
+        s = self.session
+        topic, arg = t["topic"], t["arg"]
+        if topic == "where":
+            return f"where they were, {s.when(int(arg))}" if str(arg).isdigit() else \
+                "where they were"
+        if topic == "unusual":
+            return "anything unusual"
+        if topic == "free":
+            return "in your own words"
+        return f"about {s.fact_or_name(arg)}"
 
     def _clues(self) -> str:
         s = self.session
@@ -60,7 +71,7 @@ class NotebookScene(Scene):
         for c in s.notebook.clues.values():
             ev = ", ".join(f"{e['kind']} → {self._name(e['culprit'])}" for e in c["evidence"])
             rows.append(f"{gold('<b>' + esc(c['text']) + '</b>')}<br>"
-                        + dim(esc(f"loop {c['loop']} · {s.world.calendar.format(c['t'])} · "
+                        + dim(esc(f"loop {c['loop']} · {s.when(c['t'])} · "
                                   f"{c['source']}" + (f" · evidence: {ev}" if ev else ""))))
         return "<br><br>".join(rows) or dim("No clues yet. Talk to people, search places, "
                                             "and watch.")
@@ -75,8 +86,7 @@ class NotebookScene(Scene):
             about = [c for c in nb.clues.values() if any(e["culprit"] == pid
                                                           for e in c["evidence"])]
             lies = [c for c in nb.contradictions if c["subject"] == pid]
-            a = s.world.agents[pid]
-            line = f"<b>{esc(p['name'])}</b> — {esc(a.role)}. Spoke to you {said} time(s)."
+            line = f"<b>{esc(p['name'])}</b> — {esc(p['role'])}. Spoke to you {said} time(s)."
             if lies:
                 line += " " + red(f"<b>Caught in {len(lies)} contradiction(s).</b>")
             if about:
@@ -90,9 +100,8 @@ class NotebookScene(Scene):
         bad = {c["a"] for c in nb.contradictions} | {c["b"] for c in nb.contradictions}
         rows = []
         for t in reversed(nb.testimonies):
-            head = (f"{esc(self._name(t['speaker']))} (loop {t['loop']}, "
-                    f"{esc(s.world.calendar.format(t['t']))}, about {esc(t['topic'])}"
-                    f"{' ' + esc(self._name(t['arg'])) if t['arg'] else ''})")
+            head = (f"{esc(self._name(t['speaker']))} (loop {t['loop']}, {esc(s.when(t['t']))}, "
+                    f"{esc(self._asked(t))})")
             text = esc(t["text"])
             if t["id"] in bad:
                 rows.append(red(f"<b>✗ CONTRADICTED</b> {head}") + f"<br>{text}")
@@ -100,8 +109,8 @@ class NotebookScene(Scene):
                 rows.append(dim(head) + f"<br>{text}")
         for c in nb.contradictions:
             rows.insert(0, red(f"<b>Contradiction:</b> {esc(self._name(c['subject']))} placed at "
-                               f"{esc(c['a_says'])} and at {esc(c['b_says'])} "
-                               f"({esc(s.world.calendar.format(c['t']))})."))
+                               f"{esc(self._name(c['a_says']))} and at "
+                               f"{esc(self._name(c['b_says']))} ({esc(s.when(c['t']))})."))
         return "<br><br>".join(rows) or dim("Nobody has told you anything yet.")
 
     def _deaths(self) -> str:
@@ -151,12 +160,15 @@ class NotebookScene(Scene):
         return [{k: dd_value(m) for k, m in row.items()} for row in self.menus]
 
     def do_accuse(self) -> None:
+        """Through ``App.perform`` like every command, so a model mind never freezes the
+        window while the town answers."""
         entries = self._read_picks()
         self.picks = entries
-        try:
-            out = self.session.do(Command("accuse", extra=entries))
-        except CommandError as exc:
-            self.verdict = red(esc(str(exc)))
+        self.app.perform(Command("accuse", extra=entries), self.accused)
+
+    def accused(self, out: Outcome | None, err: Exception | None) -> None:
+        if err is not None or out is None:
+            self.verdict = red(esc(str(err)))
         else:
             ok = self.session.notebook.accusations[-1]["confirmed"]
             self.verdict = (gold if ok else red)("<br>".join(esc(t) for t in out.lines))

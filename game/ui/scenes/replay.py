@@ -13,9 +13,8 @@ import pygame_gui
 from pygame_gui.elements import UIHorizontalSlider
 
 from game.ui import gameplay, style
-from game.ui.app import content_height
 from game.ui.mapview import MapView
-from game.ui.scene import Scene
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -26,46 +25,39 @@ class ReplayScene(Scene):
     hints = "Space play/pause · ←/→ step · +/- speed · Home start · End finish · Esc back"
 
     def __init__(self, app: Any, path: Any) -> None:
+        """Raises SaveError (one line) if the save cannot be replayed at all."""
         super().__init__(app)
-        data = gameplay.read_payload(path)
-        self.story = data["story"]
-        self.seed = int(data.get("seed", 0))
-        self.history = list(data.get("history") or [])
+        self.replayer = gameplay.replayer(path)
+        self.history = self.replayer.history
         self.path = path
-        self.step_i = 0
         self.playing = False
         self.speed_i = 1
         self.acc = 0.0
-        self.view = gameplay.new_session(self.story, self.seed)
         self.map = MapView(pygame.Rect(0, 0, 10, 10))
-        self.last = ""
 
     # the replay scene draws its own session, not the app's
     @property
-    def session(self):
-        return self.view
+    def session(self) -> Any:
+        return self.replayer.session
+
+    @property
+    def view(self) -> Any:
+        return self.replayer.session
+
+    @property
+    def step_i(self) -> int:
+        return self.replayer.position
+
+    @property
+    def last(self) -> str:
+        r = self.replayer
+        return f"Stopped: {r.problem}" if r.problem else r.last
 
     def seek(self, k: int) -> None:
-        k = max(0, min(len(self.history), k))
-        if k < self.step_i:
-            self.view = gameplay.new_session(self.story, self.seed)
-            self.step_i = 0
-        while self.step_i < k:
-            entry = self.history[self.step_i]
-            try:
-                gameplay.apply_entry(self.view, entry)
-                self.last = self._describe(entry)
-            except Exception as exc:  # noqa: BLE001 - show, don't crash, on a bad entry
-                self.last = f"(step failed: {exc})"
-            self.step_i += 1
+        self.replayer.seek(k)
+        if self.replayer.problem:
+            self.playing = False
         self.relayout()
-
-    def _describe(self, e: dict[str, Any]) -> str:
-        parts = [e.get("verb", "?"), e.get("target", ""), e.get("topic", ""), e.get("arg", "")]
-        if e.get("verb") == "skip" and e.get("minutes"):
-            parts.append(self.view.world.calendar.format(int(e["minutes"]))
-                         if e.get("topic") == "until" else str(e["minutes"]))
-        return " ".join(p for p in parts if p)
 
     def build(self) -> None:
         w, _ = self.size
@@ -146,7 +138,7 @@ class ReplayScene(Scene):
         self.acc += dt * SPEEDS[self.speed_i]
         if self.acc >= 1.0:
             self.acc = 0.0
-            if self.step_i >= len(self.history):
+            if self.step_i >= len(self.history) or self.replayer.problem:
                 self.playing = False
                 self.relayout()
             else:

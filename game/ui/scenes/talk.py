@@ -10,8 +10,7 @@ from pygame_gui.elements import UIDropDownMenu, UITextEntryLine
 
 from game.session import Command
 from game.ui import portraits, style
-from game.ui.app import content_height
-from game.ui.scene import Scene
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dd_value, dim, esc, gold, label, red, textbox
 
 TOPICS = (("where", "Where were you…", "Ask where they were at a time (HH:MM or 'D HH:MM')"),
@@ -26,13 +25,8 @@ TOPICS = (("where", "Where were you…", "Ask where they were at a time (HH:MM o
 
 class TalkScene(Scene):
     name = "talk"
-    base_hints = "1-8 pick topic · Enter ask · Esc back to town"
-
-    @property
-    def hints(self) -> str:  # type: ignore[override]
-        if self.session is not None and self.session.free_text:
-            return self.base_hints + " · click the box at the bottom to speak freely"
-        return self.base_hints
+    hints = ("1-8 pick topic · Enter ask · click the box at the bottom to ask in your own "
+             "words · Esc back to town")
 
     def __init__(self, app: Any, person: str) -> None:
         super().__init__(app)
@@ -50,8 +44,8 @@ class TalkScene(Scene):
         self.arg_pick = ""  # the option id the argument menu starts on
 
     @property
-    def agent(self) -> Any:
-        return self.session.world.agents[self.person]
+    def agent(self) -> dict[str, Any]:
+        return dict(self.session.person(self.person))
 
     def present(self) -> bool:
         return any(p["id"] == self.person for p in self.session.visible_people()) and \
@@ -64,7 +58,7 @@ class TalkScene(Scene):
         facts = [(f["text"][:60] + ("…" if len(f["text"]) > 60 else ""), "fact:" + f["id"])
                  for f in s.known_facts()]
         if self.topic == "person":
-            return [(self.agent.name + " (themself)", self.person)] + people
+            return people
         if self.topic == "warn":
             return [p for p in people if p[1] != s.player]
         if self.topic == "thing":
@@ -85,10 +79,10 @@ class TalkScene(Scene):
         left = min(320, w // 4)
         pad = 16
         self.portrait_size = min(220, left - 2 * pad)
-        label(self, (pad, pad + self.portrait_size + 10, left - 2 * pad, 32), a.name, "@heading")
+        label(self, (pad, pad + self.portrait_size + 10, left - 2 * pad, 32), a['name'], "@heading")
         label(self, (pad, pad + self.portrait_size + 42, left - 2 * pad, 24),
-              a.role.capitalize(), "@hint")
-        status = "asleep" if a.asleep else (a.activity or "")
+              a['role'].capitalize(), "@hint")
+        status = "asleep" if a['asleep'] else (a['activity'] or "")
         label(self, (pad, pad + self.portrait_size + 66, left - 2 * pad, 24), status, "@hint")
         label(self, (pad, pad + self.portrait_size + 100, left - 2 * pad, 24),
               self.session.clock_text(), "@hint")
@@ -124,29 +118,25 @@ class TalkScene(Scene):
         y += 46
         ah = 130
         self.answer = textbox(self, (x, y, iw, ah), self.answer_html or dim(
-            f"{esc(a.name)} waits for you to speak."))
+            f"{esc(a['name'])} waits for you to speak."))
         if self.fresh:
             self.answer.set_active_effect(pygame_gui.TEXT_EFFECT_TYPING_APPEAR,
                                           params={"time_per_letter": 0.008})
             self.fresh = False
         y += ah + 8
-        llm = self.session.free_text
-        fh = 0 if llm else 26
-        self.free = None
-        if llm:
-            self.free = self.add(UITextEntryLine(
-                pygame.Rect(x, h - 40, iw, 34), self.app.manager,
-                placeholder_text=f"Say anything to {a.name}, then press Enter…"))
-            if self.waiting is not None:
-                self.free.disable()
-            fh = 44
-        else:
-            label(self, (x, h - 30, iw, 24), "Free conversation needs an LLM mind "
-                  "(Settings → mind). This town runs the scripted mind.", "@hint")
+        placeholder = (f"Say anything to {a['name']}, then press Enter…"
+                       if self.session.free_text else
+                       "Ask in your own words: where were you at 8pm? what about the will? "
+                       "anything unusual?")
+        self.free = self.add(UITextEntryLine(pygame.Rect(x, h - 40, iw, 34), self.app.manager,
+                                             placeholder_text=placeholder))
+        if self.waiting is not None or not here:
+            self.free.disable()
+        fh = 44
         log = "<br>".join(reversed(self.log[-30:])) or dim("Your conversation so far.")
         textbox(self, (x, y, iw, max(60, h - y - fh - 10)), log)
         if not here and self.waiting is None:
-            self.answer_html = self.answer_html or red(esc(f"{a.name} is not with you."))
+            self.answer_html = self.answer_html or red(esc(f"{a['name']} is not with you."))
 
     def ask_now(self) -> None:
         topic = self.topic
@@ -181,7 +171,7 @@ class TalkScene(Scene):
         if self.session.mind_may_block:  # lay out the waiting state before the worker starts
             self.waiting = cmd
             self.streamed = (-1, "")
-            self.answer_html = dim(esc(f"{self.agent.name} considers your words…"))
+            self.answer_html = dim(esc(f"{self.agent['name']} considers your words…"))
             self.relayout()
         self.app.perform(cmd, lambda out, err: self.show_result(cmd, out, err))
 
@@ -191,7 +181,8 @@ class TalkScene(Scene):
         streamed = self.waiting is not None and bool(self.streamed[1])
         self.waiting = None
         if err is not None:
-            self.answer_html = red(esc(f"You can't: {err}"))
+            text = str(err)
+            self.answer_html = red(esc(text[:1].upper() + text[1:]))
             self.fresh = True
             self.relayout()
             return
@@ -205,7 +196,7 @@ class TalkScene(Scene):
             clue = s.notebook.clues.get(cid, {"text": cid})
             parts.append(gold(f"<b>New clue:</b> {esc(clue['text'])}"))
         self.answer_html = "<br>".join(parts)
-        self.log.append(f"{gold(esc(s.time_label(s.world.now)))} " + "<br>".join(parts))
+        self.log.append(f"{gold(esc(s.time_label(s.now)))} " + "<br>".join(parts))
         self.fresh = not streamed
         self.relayout()
         self.app.show_status_scene()
@@ -219,7 +210,7 @@ class TalkScene(Scene):
             return
         self.streamed = (version, text)
         said = esc(f"You: {self.waiting.arg}") if self.waiting.verb == "say" else ""
-        self.answer_html = f"{said}<br>{esc(self.agent.name)}: {esc(text)} …"
+        self.answer_html = f"{said}<br>{esc(self.agent['name'])}: {esc(text)} …"
         self.answer.set_text(self.answer_html)
 
     def on_button(self, el: Any) -> bool:
@@ -262,6 +253,6 @@ class TalkScene(Scene):
         w = self.size[0]
         left = min(320, w // 4)
         pygame.draw.rect(surface, style.PANEL, (0, 0, left, content_height(self.app)))
-        img = portraits.portrait(self.person, self.agent.name, self.portrait_size,
-                                 dim=self.agent.asleep)
+        img = portraits.portrait(self.person, self.agent['name'], self.portrait_size,
+                                 dim=self.agent['asleep'])
         surface.blit(img, (16, 16))

@@ -6,9 +6,9 @@ from typing import Any
 
 import pygame
 
+from game.session import Command
 from game.ui import style
-from game.ui.app import content_height
-from game.ui.scene import Scene
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
 SIDE = 360
@@ -61,11 +61,9 @@ class TimelineScene(Scene):
         s = self.session
         info = [gold(f"<b>Node {node.id}</b>" + (" (you are here)" if node.id == tree.head
                                                    else "")),
-                esc(s.world.calendar.format(node.time)), "", esc(node.summary)]
+                esc(s.when(node.time)), "", esc(node.summary)]
         if node.action:
-            a = node.action
-            info.append(dim(esc(f"action: {a.get('verb')} {a.get('target', '')} "
-                                f"{a.get('topic', '')} {a.get('arg', '')}".strip())))
+            info.append(dim(esc(f"You: {s.describe_action(node.action)}")))
         info.append(dim(f"{len(tree.children(node.id))} branch(es) from here"))
         textbox(self, (x, 56, iw, 240), "<br>".join(info))
         self.rewind_b = button(self, (x, 304, iw, 40), "Rewind here (Enter)",
@@ -97,7 +95,12 @@ class TimelineScene(Scene):
             self.relayout()
 
     def rewind(self) -> None:
-        self.session.rewind(self.selected)
+        self.app.perform(Command("rewind", arg=str(self.selected)), self.rewound)
+
+    def rewound(self, out: Any, err: Exception | None) -> None:
+        if err is not None:
+            self.app.message = str(err)
+            return
         self.app.message = f"Rewound to node {self.selected}: loop {self.session.loop}"
         self.app.autosave()
         self.app.pop()

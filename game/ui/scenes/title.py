@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu
 
-from game.timeline.savefile import SaveError
+from game.records.savefile import SaveError
 from game.ui import gameplay, heap, style
 from game.ui.scene import Scene
 from game.ui.widgets import button, dd_value, label
@@ -74,8 +74,6 @@ class TitleScene(Scene):
             label(self, (cx - 400, y, 800, 26), self.error, "@hint")
 
     def on_button(self, el: Any) -> bool:
-        from game.ui.scenes.load import LoadScene
-        from game.ui.scenes.settings import SettingsScene
         if el is self.resume:
             self.app.pop() if len(self.app.scenes) > 1 else self._resume()
         elif el is self.new and self.choice:
@@ -89,11 +87,11 @@ class TitleScene(Scene):
                     self.error = str(exc)
                     self.relayout()
         elif el is self.load:
-            self.app.push(LoadScene(self.app, "load"))
+            self.app.push("load", "load")
         elif el is self.replay:
-            self.app.push(LoadScene(self.app, "replay"))
+            self.app.push("load", "replay")
         elif el is self.settings:
-            self.app.push(SettingsScene(self.app))
+            self.app.push("settings")
         elif el is self.quit:
             self.app.quit()
         else:
@@ -101,8 +99,7 @@ class TitleScene(Scene):
         return True
 
     def _resume(self) -> None:
-        from game.ui.scenes.town import TownScene
-        self.app.push(TownScene(self.app))
+        self.app.push("town")
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.menu:

@@ -9,9 +9,8 @@ import pygame_gui
 
 from game.session import Command
 from game.ui import heap, style
-from game.ui.app import content_height
 from game.ui.mapview import MapView
-from game.ui.scene import Scene
+from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
 SIDEBAR = 520
@@ -131,13 +130,9 @@ class TownScene(Scene):
             self.act(Command("go", target=sel["id"]))
 
     def talk(self, person: str) -> None:
-        from game.ui.scenes.talk import TalkScene
-        self.app.push(TalkScene(self.app, person))
+        self.app.push("talk", person)
 
     def on_button(self, el: Any) -> bool:
-        from game.ui.scenes.notebook import NotebookScene
-        from game.ui.scenes.skip import SkipScene
-        from game.ui.scenes.timeline import TimelineScene
         if el in self.person_buttons:
             self.talk(self.person_buttons[el])
         elif el in self.take_buttons:
@@ -149,11 +144,11 @@ class TownScene(Scene):
         elif el is self.b_wait:
             self.act(Command("wait", minutes=30))
         elif el is self.b_skip:
-            self.app.push(SkipScene(self.app))
+            self.app.push("skip")
         elif el is self.b_note:
-            self.app.push(NotebookScene(self.app))
+            self.app.push("notebook")
         elif el is self.b_tree:
-            self.app.push(TimelineScene(self.app))
+            self.app.push("timeline")
         elif el is self.b_save:
             self.app.autosave("quicksave")
         else:

@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.minds.factory import make_mind
-from game.scenario.errors import StoryError
-from game.session import Command, CommandError, GameSession
-from game.timeline.savefile import SaveError, SaveHeader, read_save
-from game.timeline.tree import TimelineTree
+from game.records.savefile import SaveError, SaveHeader, read_save
+from game.session import Command, CommandError, GameSession, StoryError, TimelineTree, make_mind
 
 SUPPORTED_MINDS = ("scripted", "llm")
 
@@ -95,24 +92,53 @@ def replay_payload(payload: dict[str, Any]) -> tuple[GameSession, list[str]]:
         except CommandError as exc:
             problems.append(f"history entry {i} ({_verb(entry)}) failed: {exc}")
             break
-        except (TypeError, ValueError, KeyError) as exc:
-            problems.append(f"history entry {i} is malformed ({type(exc).__name__}: {exc})")
-            break
     return session, problems
 
 
 def apply_entry(session: GameSession, entry: Any) -> None:
-    """Apply one recorded history entry exactly as the player did."""
-    if not isinstance(entry, dict):
-        raise TypeError("not a map")
-    verb = entry.get("verb")
-    if verb == "skip":
-        session.skip(entry["topic"], int(entry.get("minutes", 0)))
-    elif verb == "rewind":
-        arg = entry.get("arg", "")
-        session.rewind(int(arg) if arg else None)
-    else:
-        session.do(Command.from_state(entry))
+    """Apply one recorded history entry exactly as the player did; CommandError if it can't."""
+    session.do(Command.from_state(entry))
+
+
+class Replayer:
+    """Steps through a saved history one command at a time (the desktop's replay viewer).
+
+    It fails the way ``replay_payload`` does: at the first command that cannot be applied,
+    which it keeps in ``problem`` and never goes past."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+        self.history: list[Any] = list(payload["history"])
+        self.session, _ = replay_payload(dict(payload, history=[]))
+        self.position = 0
+        self.problem = ""
+        self.last = ""
+
+    def step(self) -> bool:
+        """Apply the next command; False at the end or after a failure."""
+        if self.problem or self.position >= len(self.history):
+            return False
+        entry = self.history[self.position]
+        try:
+            apply_entry(self.session, entry)
+        except CommandError as exc:
+            self.problem = f"history entry {self.position} ({_verb(entry)}) failed: {exc}"
+            return False
+        self.last = self.session.describe_action(entry)
+        self.position += 1
+        return True
+
+    def restart(self) -> None:
+        self.session.close()
+        self.session, _ = replay_payload(dict(self.payload, history=[]))
+        self.position, self.problem, self.last = 0, "", ""
+
+    def seek(self, k: int) -> None:
+        k = max(0, min(len(self.history), k))
+        if k < self.position:
+            self.restart()
+        while self.position < k and self.step():
+            pass
 
 
 def _verb(entry: Any) -> str:

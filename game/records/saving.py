@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import game
-from game.scenario.build import story_hash
-from game.scenario.loader import resolve_story_path
-from game.session import GameSession
+from game.session import GameSession, resolve_story_path, story_hash
 
 
 def _story_ref(session: GameSession) -> str:
@@ -62,7 +60,7 @@ def prepare_save(session: GameSession, summary: str | None = None,
                  thumbnail: bytes | None = None) -> tuple[dict[str, Any], bytes]:
     """Header fields and the packed payload: everything that must read the live session.
     ``savefile.write_packed`` finishes the job, on any thread."""
-    from game.timeline.savefile import pack_payload
+    from game.records.savefile import pack_payload
 
     if summary is None:
         summary = (f"{session.story.scenario.title} — loop {session.loop}, "
@@ -78,14 +76,14 @@ def prepare_save(session: GameSession, summary: str | None = None,
 def save_session(session: GameSession, path: str | Path, summary: str | None = None,
                  created: str | None = None, thumbnail: bytes | None = None) -> None:
     """Write ``session`` to ``path`` atomically (``created`` fixed for reproducible bytes)."""
-    from game.timeline.savefile import write_packed
+    from game.records.savefile import write_packed
 
     write_packed(path, *prepare_save(session, summary, created, thumbnail))
 
 
 def load_session(path: str | Path) -> GameSession:
     """Rebuild the session a save describes by replaying it; raises ReplayError."""
-    from game.timeline.replay import ReplayError, read_for_replay, replay_payload
+    from game.records.replay import ReplayError, read_for_replay, replay_payload
 
     _, payload = read_for_replay(path)
     session, problems = replay_payload(payload)

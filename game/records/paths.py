@@ -31,6 +31,9 @@ def saves_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def slot_path(directory: str | os.PathLike[str], slot: str = AUTOSAVE) -> Path:
     """The file of a named slot; names are checked so a slot can't escape the folder."""
+    slot = slot.strip()
+    if slot.lower().endswith(SUFFIX):
+        slot = slot[: -len(SUFFIX)]
     if not _SLOT_NAME.match(slot) or slot.endswith(".") or ".." in slot:
         raise SaveError(f"bad slot name {slot!r}: use letters, digits, space, _ . -")
     return Path(directory) / f"{slot}{SUFFIX}"

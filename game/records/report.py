@@ -12,14 +12,13 @@ from __future__ import annotations
 import html
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import game
-from game.chronicle import chronicle
-from game.engine.world import World
-from game.timeline.replay import ReplayResult, replay_save
+from game.chronicle import chronicle, presence
+from game.records.replay import ReplayResult, replay_save
+from game.session import MINUTES_PER_DAY
 
 KEY_KINDS = ("murder", "plot", "conspire", "take", "fact_spread", "arrest", "watch")
 MAX_CHRONICLE = 150
@@ -39,45 +38,11 @@ STATEMENT = [
 ]
 
 
-@dataclass
-class Segment:
-    agent: str
-    location: str  # "" while travelling
-    start: int
-    end: int
-
-
-def presence(world: World, t0: int, t1: int) -> dict[str, list[Segment]]:
-    """Who was where from t0 to t1, per agent, from the log's depart/arrive events."""
-    events = [e for e in world.log.events if e.kind in ("arrive", "depart")]
-    out: dict[str, list[Segment]] = {}
-    for agent in world.order:
-        mine = [e for e in events if e.actor == agent.id]
-        if mine and mine[0].kind == "depart":
-            where = mine[0].location or ""
-        elif mine:
-            where = ""  # travelling at the start
-        else:
-            where = agent.location or ""
-        segs: list[Segment] = []
-        since = t0
-        for e in mine:
-            t = max(t0, min(e.t, t1))
-            if t > since:
-                segs.append(Segment(agent.id, where, since, t))
-            since = t
-            where = "" if e.kind == "depart" else (e.location or "")
-        if t1 > since:
-            segs.append(Segment(agent.id, where, since, t1))
-        out[agent.id] = segs
-    return out
-
-
 def _colour(i: int) -> str:
     return f"hsl({(i * 137) % 360}, 55%, 58%)"
 
 
-def presence_svg(world: World, t0: int, t1: int) -> str:
+def presence_svg(world: Any, t0: int, t1: int) -> str:
     """The who-was-where chart: one row per character, coloured by location, with legend."""
     segs = presence(world, t0, t1)
     loc_ids = list(world.locations)
@@ -97,7 +62,7 @@ def presence_svg(world: World, t0: int, t1: int) -> str:
     def x(t: int) -> float:
         return label_w + (t - t0) * chart_w / span
 
-    step = 360 if span > 2 * 1440 else 120 if span > 360 else 30
+    step = 360 if span > 2 * MINUTES_PER_DAY else 120 if span > 360 else 30
     tick = (t0 // step + 1) * step
     while tick < t1:
         parts.append(f'<line x1="{x(tick):.1f}" y1="24" x2="{x(tick):.1f}" '

@@ -1,6 +1,6 @@
 """Write the example timelines committed in saves/: one per shipped scenario, with a branch.
 
-``python -m game.timeline.examples saves/`` rewrites them; ``created`` is fixed, so the
+``python -m game.records.examples saves/`` rewrites them; ``created`` is fixed, so the
 bytes only change when the game or the story does (and then the tests say so).
 """
 
@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from game.scenario.errors import StoryError
-from game.session import Command, CommandError, GameSession
-from game.timeline.saving import save_session
+from game.records.saving import save_session
+from game.session import Command, CommandError, GameSession, StoryError
 
 CREATED = "2026-01-01T00:00:00+00:00"
 SCENARIOS = ("tutorial", "main")
@@ -38,7 +37,7 @@ def play_example(story: str) -> GameSession:
         except CommandError:
             pass  # not recorded: history only holds commands that happened
     session.do(Command("search"))
-    session.rewind(branch_point)
+    session.do(Command("rewind", arg=str(branch_point)))
     if second == session.here():
         second = places[1]
     session.do(Command("go", target=second))

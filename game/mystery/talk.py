@@ -1,0 +1,262 @@
+"""The player's verbs with a person: greet, ask, say, tell, show, warn, stay, give.
+
+Answers come from ``testimony`` (the agent's own memory); what is said to an agent becomes
+that agent's memory, so the town can act on it. Every ``prepare_*`` checks the command and
+resolves names without spending time; every ``run_*`` performs the canonical command.
+"""
+
+from __future__ import annotations
+
+from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome, parse_time
+from game.engine.actions import GIVE, Action
+
+from . import freetext, testimony
+from .clues import learn_fact
+from .lookup import Lookup
+from .play import Play
+from .rules import STAY_MINUTES
+from .wording import the
+
+MINUTES = {"greet": 5, "ask": 10, "tell": 10, "show": 10, "warn": 10, "stay": 5, "give": 2}
+STAY_AFFINITY = 0.2  # a person keeps you company only if they like you at least this much
+WARNING_COST = 0.3  # affinity lost toward someone you are warned about
+WARNING_IMPORTANCE = 7
+
+
+def prepare_person(play: Play, look: Lookup, cmd: Command) -> Command:
+    who = look.person(cmd.target)
+    play.person_here(who)
+    return Command(cmd.verb, target=who)
+
+
+def run_greet(play: Play, cmd: Command) -> Outcome:
+    agent = play.world.agents[cmd.target]
+    play.spend(Action("greet", agent.id, duration=MINUTES["greet"]))
+    line = testimony.voice_line(play.world, agent, "greeting", "Hello.")
+    return Outcome([f"{agent.name}: {line}"], speaker=agent.id)
+
+
+def run_stay(play: Play, cmd: Command) -> Outcome:
+    w = play.world
+    agent = w.agents[cmd.target]
+    willing = agent.affinity(play.player) >= STAY_AFFINITY
+    play.spend(Action("stay_request", agent.id, duration=MINUTES["stay"]))
+    if not willing:
+        line = testimony.voice_line(w, agent, "refuse", "I have my own affairs.")
+        return Outcome([f"{agent.name}: {line}"], speaker=agent.id)
+    until = w.now + STAY_MINUTES
+    agent.intentions = [i for i in agent.intentions if i.get("source") != "stay"]
+    agent.intentions.append({"follow": play.player, "until": until, "source": "stay",
+                             "priority": 2.5})
+    line = testimony.voice_line(w, agent, "agree", "Of course. I'll stay close.")
+    return Outcome([f"{agent.name}: {line}",
+                    f"{agent.name} will keep you company until {w.calendar.format(until)}."],
+                   speaker=agent.id)
+
+
+# --------------------------------------------------------------------- asking
+def prepare_ask(play: Play, look: Lookup, cmd: Command) -> Command:
+    who = look.person(cmd.target)
+    play.person_here(who)
+    topic = cmd.topic.strip().lower()
+    w = play.world
+    if topic == "where":
+        minute = cmd.minutes
+        if cmd.arg:
+            minute = parse_time(cmd.arg, now=w.now, loop_start_day=play.loop_start_day(),
+                                weekday_of_day0=w.calendar.start_date.weekday(),
+                                prefer="past")
+        elif not minute:
+            raise CommandError("ask where they were at what time? e.g. 'where 20:00'")
+        return Command("ask", target=who, topic="where", minutes=minute)
+    if topic == "unusual":
+        return Command("ask", target=who, topic="unusual")
+    if topic in ("about", "person", "item", "fact"):
+        kinds = ("person", "item", "fact") if topic == "about" else (topic,)
+        entry = look.thing(cmd.arg, kinds)
+        return Command("ask", target=who, topic=entry.kind, arg=entry.id)
+    raise CommandError(f"ask about one of: {', '.join(ASK_TOPICS)}")
+
+
+def run_ask(play: Play, cmd: Command) -> Outcome:
+    w, r = play.world, play.rules
+    who = cmd.target
+    if cmd.topic == "where":
+        answer = testimony.ask_where(w, r, who, cmd.minutes)
+    elif cmd.topic == "person":
+        answer = testimony.ask_person(w, r, who, cmd.arg)
+    elif cmd.topic == "item":
+        answer = testimony.ask_item(w, r, who, cmd.arg)
+    elif cmd.topic == "fact":
+        answer = testimony.ask_fact(w, r, who, cmd.arg)
+    else:
+        answer = testimony.ask_unusual(w, r, who)
+    asked_at = w.now
+    play.spend(Action("ask", who, duration=MINUTES["ask"], activity=cmd.topic))
+    name = w.agents[who].name
+    out = Outcome([f"{name}: {answer.text}"], speaker=who)
+    for fact_id in answer.facts:
+        out.new_clues += learn_fact(play, fact_id, f"told by {name}")
+    entry = {"loop": play.loop, "t": asked_at, "speaker": who, "topic": cmd.topic,
+             "arg": cmd.arg or str(cmd.minutes), "text": answer.text, "claims": answer.claims}
+    found = play.notebook.add_testimony(entry)
+    for c in found:
+        liar = _liar(play, c)
+        if liar and play.notebook.add_clue(
+                f"lie:{liar}", f"{w.agents[liar].name} lied about where they were "
+                f"({w.calendar.format(c['t'])}).", play.loop, w.now,
+                [{"culprit": liar, "kind": "opportunity"}], "contradiction"):
+            out.new_clues.append(f"lie:{liar}")
+        out.lines.append(f"Contradiction! {w.agents[c['subject']].name} was placed at "
+                         f"{w.locations[c['a_says']].name} and at "
+                         f"{w.locations[c['b_says']].name} at the same time.")
+    out.contradictions = found
+    return out
+
+
+def _liar(play: Play, contradiction: dict) -> str:
+    """Who lied: the subject, if one of the two claims is the subject's own."""
+    subject = contradiction["subject"]
+    for tid in (contradiction["a"], contradiction["b"]):
+        if tid is None:
+            continue
+        t = play.notebook.testimonies[tid]
+        if t["speaker"] == subject and t["topic"] == "where":
+            return subject
+    return ""
+
+
+def prepare_say(play: Play, look: Lookup, cmd: Command) -> Command:
+    """Free text. A model mind answers it in character; the scripted minds understand the
+    menu questions in plain words, and answer anything else with a one-line hint."""
+    who = look.person(cmd.target)
+    agent = play.person_here(who)
+    text = " ".join(cmd.arg.split())[:MAX_TEXT]
+    if not text:
+        raise CommandError(f"say what to {agent.name}?")
+    if hasattr(play.world.mind, "answer_player"):
+        return Command("say", target=who, arg=text)
+    asked = freetext.interpret(play, look, who, text)
+    if asked is None:
+        raise CommandError(freetext.hint(agent.name))
+    return prepare_ask(play, look, asked)
+
+
+def run_say(play: Play, cmd: Command) -> Outcome:
+    w, r = play.world, play.rules
+    agent = w.agents[cmd.target]
+    allowed = [f for f in agent.known_facts if not testimony.protected(w, r, agent.id, f)
+               and not (w.facts[f].secret and agent.id in w.facts[f].about)]
+    answer = w.mind.answer_player(w, agent.id, cmd.arg, allowed,  # type: ignore[attr-defined]
+                                  on_text=play.hooks.on_text)
+    play.spend(Action("ask", agent.id, duration=MINUTES["ask"], activity="free"))
+    out = Outcome([f"You: {cmd.arg}", f"{agent.name}: {answer.text}"], speaker=agent.id)
+    for fact_id in answer.cited:
+        out.new_clues += learn_fact(play, fact_id, f"told by {agent.name}")
+    play.notebook.add_testimony({"loop": play.loop, "t": w.now, "speaker": agent.id,
+                                 "topic": "free", "arg": cmd.arg, "text": answer.text,
+                                 "claims": []})
+    return out
+
+
+# --------------------------------------------------------------------- telling
+def prepare_tell(play: Play, look: Lookup, cmd: Command) -> Command:
+    who = look.person(cmd.target)
+    play.person_here(who)
+    return Command("tell", target=who, arg=look.fact(cmd.arg))
+
+
+def run_tell(play: Play, cmd: Command) -> Outcome:
+    w = play.world
+    agent, fact = w.agents[cmd.target], w.facts[cmd.arg]
+    play.spend(Action("tell", agent.id, duration=MINUTES["tell"], activity=fact.id))
+    if w.learn_fact(agent, fact.id, play.player):
+        w.add_memory(agent, "conversation", f"{play.me.name} told me: {fact.text}",
+                     fact.importance, subject=play.player, predicate="told", obj=fact.id,
+                     tags=(play.player, fact.id))
+    lines = [f"You tell {agent.name}: {fact.text}"]
+    if agent.id in play.rules.law:
+        for suspect in play.mystery["incriminates"].get(fact.id, []):
+            play.rules.watch(w, suspect, agent.id)
+            lines.append(f"{agent.name}: I'll keep an eye on {w.agents[suspect].name}.")
+    return Outcome(lines, speaker=agent.id)
+
+
+def prepare_show(play: Play, look: Lookup, cmd: Command) -> Command:
+    who = look.person(cmd.target)
+    play.person_here(who)
+    carried = [i.id for i in play.world.items.values() if i.holder == play.player]
+    kinds = ("item", "clue") if carried else ("clue",)
+    entry = look.thing(cmd.arg, kinds)
+    if entry.kind == "item" and entry.id not in carried:
+        raise CommandError(f"you don't carry {the(entry.label)}")
+    return Command("show", target=who, arg=entry.id)
+
+
+def run_show(play: Play, cmd: Command) -> Outcome:
+    w = play.world
+    agent = w.agents[cmd.target]
+    culprits: list[str] = []
+    if cmd.arg in w.items and w.items[cmd.arg].holder == play.player:
+        reveals = play.mystery["item_reveals"].get(cmd.arg, [])
+        what = the(w.items[cmd.arg].name)
+    elif cmd.arg in play.notebook.clues:
+        clue = play.notebook.clues[cmd.arg]
+        rule = next((c for c in play.mystery["clues"] if c["id"] == cmd.arg), None)
+        reveals = rule["reveals"] if rule else []
+        culprits = [e["culprit"] for e in clue["evidence"]]
+        what = clue["text"]
+    else:
+        raise CommandError("show an item you carry or a clue from your notebook")
+    play.spend(Action("show", agent.id, duration=MINUTES["show"], activity=cmd.arg))
+    for fact_id in reveals:
+        w.learn_fact(agent, fact_id, play.player)
+    lines = [f"You show {agent.name}: {what}"]
+    if agent.id in play.rules.law:
+        for suspect in dict.fromkeys(culprits):
+            play.rules.watch(w, suspect, agent.id)
+            lines.append(f"{agent.name}: This is serious. I'll watch {w.agents[suspect].name}.")
+    return Outcome(lines, speaker=agent.id)
+
+
+def prepare_warn(play: Play, look: Lookup, cmd: Command) -> Command:
+    who = look.person(cmd.target)
+    agent = play.person_here(who)
+    about = look.person(cmd.arg)
+    if about == who:
+        raise CommandError(f"warn {agent.name} about someone else")
+    return Command("warn", target=who, arg=about)
+
+
+def run_warn(play: Play, cmd: Command) -> Outcome:
+    w = play.world
+    agent, other = w.agents[cmd.target], w.agents[cmd.arg]
+    play.spend(Action("warn", agent.id, duration=MINUTES["warn"], activity=other.id))
+    rel = agent.relationships.get(other.id)
+    if rel is not None:
+        rel.affinity = max(-1.0, rel.affinity - WARNING_COST)
+    w.add_memory(agent, "conversation", f"{play.me.name} warned me that {other.name} is "
+                 "dangerous", WARNING_IMPORTANCE, subject=other.id, predicate="warned",
+                 obj=play.player, tags=(other.id, "warning"), valence=-0.8)
+    lines = [f"You warn {agent.name} about {other.name}."]
+    if agent.id in play.rules.law:
+        play.rules.watch(w, other.id, agent.id)
+        lines.append(f"{agent.name}: I'll watch {other.name}, then.")
+    return Outcome(lines, speaker=agent.id)
+
+
+def prepare_give(play: Play, look: Lookup, cmd: Command) -> Command:
+    carried = [i.id for i in play.world.items.values() if i.holder == play.player]
+    if not carried:
+        raise CommandError("you carry nothing to give")
+    item = look.item(cmd.target, carried, "item you carry")
+    who = look.person(cmd.arg)
+    play.person_here(who)
+    return Command("give", target=item, arg=who)
+
+
+def run_give(play: Play, cmd: Command) -> Outcome:
+    w = play.world
+    item, agent = w.items[cmd.target], w.agents[cmd.arg]
+    play.spend(Action(GIVE, agent.id, item=item.id, duration=MINUTES["give"]))
+    return Outcome([f"You give {the(item.name)} to {agent.name}."], speaker=agent.id)

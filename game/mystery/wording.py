@@ -1,0 +1,17 @@
+"""Small pieces of English the verbs share, so an article or a plural is decided once."""
+
+from __future__ import annotations
+
+ARTICLES = ("the", "a", "an")
+
+
+def the(name: str) -> str:
+    """'the gate log' for 'gate log', but never 'the the …' or 'the Doreen's knife'."""
+    first = name.split(" ", 1)[0].lower()
+    if first in ARTICLES or name[:1].isupper():
+        return name
+    return f"the {name}"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
