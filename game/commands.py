@@ -138,13 +138,14 @@ def parse_time(text: str, *, now: int, loop_start_day: int, weekday_of_day0: int
     if wanted is not None:
         step = -1 if prefer == "past" else 1
         day = today
-        for _ in range(8):
+        while loop_start_day <= day <= today + 7:
             t = day * MINUTES_PER_DAY + minute
             right_way = t <= now if prefer == "past" else t > now
             if (weekday_of_day0 + day) % 7 == wanted and right_way:
                 return t
             day += step
-        raise CommandError(f"no {day_text} {'before' if step < 0 else 'after'} now")
+        raise CommandError(f"there is no {_FULL_WEEKDAYS[wanted].capitalize()} "
+                           f"{'before now in this loop' if step < 0 else 'ahead'}")
     m = _DAY.match(day_text)
     if m is None:
         raise CommandError(f"expected {TIME_HELP}, got {text!r}")

@@ -166,7 +166,7 @@ class GameSession:
                                           [dict(e) for e in cmd.extra]))
         play.hooks = Hooks(on_text, progress, cancel)
         try:
-            outcome = entry.run(play, canonical)
+            outcome = VERBS[canonical.verb].run(play, canonical)  # a 'say' may become an 'ask'
         finally:
             play.hooks = Hooks()
         self.history.append(canonical.to_state())
