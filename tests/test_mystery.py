@@ -109,9 +109,10 @@ def test_no_murder_without_means_and_opportunity(seed: int, strategy: int) -> No
             pass
     if s.status == "playing":
         s.skip("end")
-    for e in s.world.log.events:
-        if e.kind != "murder":
-            continue
+    murders = [e for e in s.world.log.events if e.kind == "murder"]
+    if strategy == 0:  # doing nothing always ends in murder: the checks below never run idle
+        assert murders, "the tutorial's plot never reached its act"
+    for e in murders:
         killer, victim = e.actor, e.data["victim"]
         assert _holder_at(s, e.data["item"], e.seq) == killer, "killed without the means"
         where = _positions_at(s, e.t)
