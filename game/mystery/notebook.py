@@ -49,7 +49,7 @@ class Notebook:
     def add_testimony(self, entry: dict[str, Any]) -> list[dict[str, Any]]:
         """Store a testimony; returns the contradictions it creates with earlier ones."""
         entry = dict(entry, id=len(self.testimonies))
-        found = []
+        found: list[dict[str, Any]] = []
         for claim in entry["claims"]:
             for other in self.testimonies:
                 if other["loop"] != entry["loop"]:

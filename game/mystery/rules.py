@@ -254,7 +254,7 @@ class MysteryRules:
         means = next((i for i in plot["means"] if world.items[i].holder == agent.id), None)
         if means is None:
             return None
-        outsiders = [a for a in world.present(agent.location)
+        outsiders = [a for a in world.present(agent.location or "")
                      if a.id not in cabal and a.id != victim.id]
         if outsiders:
             return None

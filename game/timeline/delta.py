@@ -120,11 +120,11 @@ def apply(parent: Any, delta: Delta) -> Any:
         _, keep, patches, tail = delta
         if type(parent) is not list or keep > len(parent):
             raise ValueError("list delta does not fit its parent")
-        out = parent[:keep]
+        items: list[Any] = parent[:keep]
         for index, sub in patches:
-            out[index] = apply(out[index], sub)
-        out.extend(tail)
-        return out
+            items[index] = apply(items[index], sub)
+        items.extend(tail)
+        return items
     raise ValueError(f"unknown delta tag {tag!r}")
 
 

@@ -254,7 +254,7 @@ class App:
             self.pending.wait()  # the LLM client's own deadlines bound this
             self._finish_pending()
         top = self.top
-        if top is not None and hasattr(top, "busy") and top.busy():
+        if top is not None and top.busy():
             top.stop()  # cancel a running skip before the session is saved
         if self.session is not None and self.session.history:
             self.autosave()
@@ -291,8 +291,9 @@ class App:
             self.quit()
             return
         if event.type == pygame.VIDEORESIZE:
-            if not (pygame.display.get_surface().get_flags() & pygame.FULLSCREEN):
-                self.screen = pygame.display.get_surface()
+            surface = pygame.display.get_surface()
+            if surface is not None and not (surface.get_flags() & pygame.FULLSCREEN):
+                self.screen = surface
             self.resized()
             return
         if self.pending is not None and event.type in BLOCKED_WHILE_PENDING:

@@ -45,13 +45,20 @@ def hover(app: App, pos: tuple[int, int], frames: int = 2) -> None:
     pump(app, frames)
 
 
+def top(app: App) -> Any:
+    """The top scene, typed loosely: drivers poke at each scene's own attributes."""
+    scene = app.top
+    assert scene is not None, "no scene on the stack"
+    return scene
+
+
 def button_with(app: App, text: str) -> Any:
     """The top scene's button whose label contains ``text``."""
-    for el in app.top.elements:
+    for el in top(app).elements:
         if hasattr(el, "text") and text.lower() in str(el.text).lower() and \
                 type(el).__name__ == "UIButton":
             return el
-    raise LookupError(f"no button containing {text!r} on {app.top.name}")
+    raise LookupError(f"no button containing {text!r} on {top(app).name}")
 
 
 def run_until(app: App, cond: Any, limit: int = 2000, seconds: float = 60.0) -> int:

@@ -32,7 +32,7 @@ def portrait(ident: str, name: str, size: int, dim: bool = False) -> pygame.Surf
     surf = pygame.Surface((size, size), pygame.SRCALPHA)
     col = colour_for(ident)
     if dim:
-        col = tuple(c // 2 for c in col)
+        col = (col[0] // 2, col[1] // 2, col[2] // 2)
     r = size // 2
     pygame.draw.circle(surf, (20, 22, 30), (r, r), r)
     pygame.draw.circle(surf, col, (r, r), r - max(1, size // 24))

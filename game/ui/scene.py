@@ -81,6 +81,13 @@ class Scene:
     def idle(self, seconds: float) -> None:
         """Use the frame's spare time after drawing (the skip scene simulates here)."""
 
+    def busy(self) -> bool:
+        """True while background work owns the session (a skip): no saving or quitting."""
+        return False
+
+    def stop(self) -> None:
+        """End background work at once (the App is quitting)."""
+
     def draw(self, surface: pygame.Surface) -> None:
         """Draw what pygame_gui doesn't. Must not change game state."""
 

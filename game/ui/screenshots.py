@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     shot("settings")
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_RETURN)  # new game: the tutorial
-    assert app.top.name == "town", app.top.name
+    assert d.top(app).name == "town", d.top(app).name
     shot("town")
-    town = app.top
+    town = d.top(app)
     apo = town.map.screen_pos("apothecary")
     d.hover(app, apo)
     shot("town_hover")
@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         if i == 0:
             shot("skip_pick")
         d.key(app, pygame.K_1)
-        d.run_until(app, lambda: app.top.phase == "done")
+        d.run_until(app, lambda: d.top(app).phase == "done")
         if i == 4:
             shot("skip_summary_hour")
         d.key(app, pygame.K_RETURN)
     d.key(app, pygame.K_w)
     shot("town_people")
     d.key(app, pygame.K_2)  # talk to the second person here (Corin)
-    talk = app.top
+    talk = d.top(app)
     d.key(app, pygame.K_2)  # topic: about a person
     talk.arg_pick = "odile"
     talk.relayout()
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     shot("talk_typing", 8)
     shot("talk", 240)
     d.key(app, pygame.K_ESCAPE)
-    apo = app.top.map.screen_pos("apothecary")
+    apo = d.top(app).map.screen_pos("apothecary")
     d.click_at(app, apo)
     d.click_at(app, apo)  # second click confirms the walk
     d.key(app, pygame.K_f)
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     d.key(app, pygame.K_3)
     shot("notebook_testimony")
     d.key(app, pygame.K_5)
-    board = app.top
+    board = d.top(app)
     board.picks = [{"culprit": "odile", "motive": "fact:tonic_death", "means": "foxglove_gone",
                     "opportunity": "fact:asked_hours"}]
     board.relayout()
@@ -90,20 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     shot("notebook_accuse_verdict")
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_s)
-    app.top.pace = 0.03  # slow the worker down so the running state can be seen
+    d.top(app).pace = 0.03  # slow the worker down so the running state can be seen
     d.key(app, pygame.K_5, frames=1)
     for _ in range(30):
         time.sleep(0.02)
         d.pump(app, 1)
     shot("skip_running", 1)
-    d.run_until(app, lambda: app.top.phase == "done")
+    d.run_until(app, lambda: d.top(app).phase == "done")
     shot("skip_summary")
     d.key(app, pygame.K_RETURN)
     shot("ending")
     d.key(app, pygame.K_r)  # rewind: loop 2
     d.key(app, pygame.K_s)
     d.key(app, pygame.K_5)
-    d.run_until(app, lambda: app.top.phase == "done")
+    d.run_until(app, lambda: d.top(app).phase == "done")
     d.key(app, pygame.K_RETURN)
     shot("death")
     d.key(app, pygame.K_l)
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_c)  # continue the autosave (a death: the death screen comes up)
-    if app.top.name == "end":
+    if d.top(app).name == "end":
         d.key(app, pygame.K_r)
     d.key(app, pygame.K_w)
     app.set_window((1920, 1080), False)

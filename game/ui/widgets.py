@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import pygame
 from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox
+
+Option = str | tuple[str, str]  # shown text, or (shown text, id)
 
 
 def esc(text: str) -> str:
@@ -22,6 +25,14 @@ def button(scene: Any, rect: tuple[int, int, int, int], text: str, tip: str = ""
     if not enabled:
         b.disable()
     return scene.add(b)
+
+
+def dropdown(scene: Any, options: Sequence[Option], start: Option,
+             rect: tuple[int, int, int, int], height_limit: int | None = None) -> Any:
+    """A drop-down menu of (text, id) options; ``dd_value`` reads the chosen id."""
+    menu = UIDropDownMenu(list(options), start, pygame.Rect(rect), scene.app.manager,
+                          expansion_height_limit=height_limit)
+    return scene.add(menu)
 
 
 def label(scene: Any, rect: tuple[int, int, int, int], text: str, cls: str = "",

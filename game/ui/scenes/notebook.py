@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pygame
-from pygame_gui.elements import UIDropDownMenu
 
 from game.session import Command, Outcome
 from game.ui.scene import Scene, content_height
-from game.ui.widgets import button, dd_value, dim, esc, gold, label, red, textbox
+from game.ui.widgets import button, dd_value, dim, dropdown, esc, gold, label, red, textbox
 
 TABS = (("clues", "1. Clues"), ("people", "2. People"), ("testimony", "3. Testimonies"),
         ("deaths", "4. Deaths"), ("accuse", "5. Accuse"))
@@ -141,9 +140,8 @@ class NotebookScene(Scene):
                 label(self, (x + j * (cw + 6), y, cw, 22), field.capitalize(), "@hint")
                 opts = people if field == "culprit" else clues
                 start = next((o for o in opts if o[1] == pick.get(field)), opts[0])
-                row[field] = self.add(UIDropDownMenu(
-                    opts, start, pygame.Rect(x + j * (cw + 6), y + 22, cw, 34),
-                    self.app.manager, expansion_height_limit=260))
+                row[field] = dropdown(self, opts, start, (x + j * (cw + 6), y + 22, cw, 34),
+                                      260)
             self.menus.append(row)
             y += 66
         self.add_row = button(self, (x, y, 200, 34), "+ Another culprit",

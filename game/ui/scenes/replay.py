@@ -98,8 +98,9 @@ class ReplayScene(Scene):
                    self.b_next: lambda: self.seek(self.step_i + 1),
                    self.b_play: self.toggle, self.b_speed: self.faster,
                    self.b_back: self.app.pop}
-        if el in actions:
-            actions[el]()
+        action: Any = actions.get(el)
+        if action is not None:
+            action()
             return True
         return False
 

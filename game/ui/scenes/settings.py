@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pygame
-from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UITextEntryLine
+from pygame_gui.elements import UIHorizontalSlider, UITextEntryLine
 
 from game.ui.scene import Scene
 from game.ui.settings import MINDS, TEXT_SIZES, WINDOW_SIZES
-from game.ui.widgets import button, dd_value, label
+from game.ui.widgets import button, dd_value, dropdown, label
 
 MIND_NAMES = {"scripted": "Scripted (built in, offline)",
               "openai": "OpenAI-compatible server (URL + model)",
@@ -37,9 +37,8 @@ class SettingsScene(Scene):
             return y - 46
 
         mopts = [(MIND_NAMES[m], m) for m in MINDS]
-        self.mind = self.add(UIDropDownMenu(mopts, next(o for o in mopts if o[1] == st.mind),
-                                            pygame.Rect(fx, row("Mind backend"), fw, 34),
-                                            self.app.manager))
+        self.mind = dropdown(self, mopts, next(o for o in mopts if o[1] == st.mind),
+                             (fx, row("Mind backend"), fw, 34))
         self.url = self.add(UITextEntryLine(pygame.Rect(fx, row("Server URL"), fw, 34),
                                             self.app.manager))
         self.url.set_text(st.api_url)
@@ -47,13 +46,10 @@ class SettingsScene(Scene):
                                               self.app.manager))
         self.model.set_text(st.model)
         topts = [(k.capitalize(), k) for k in TEXT_SIZES]
-        self.text = self.add(UIDropDownMenu(topts, next(o for o in topts if o[1] == st.text_size),
-                                            pygame.Rect(fx, row("Text size"), fw, 34),
-                                            self.app.manager))
+        self.text = dropdown(self, topts, next(o for o in topts if o[1] == st.text_size),
+                             (fx, row("Text size"), fw, 34))
         wopts = list(dict.fromkeys([st.window, *WINDOW_SIZES]))
-        self.window = self.add(UIDropDownMenu(wopts, st.window,
-                                              pygame.Rect(fx, row("Window size"), fw, 34),
-                                              self.app.manager))
+        self.window = dropdown(self, wopts, st.window, (fx, row("Window size"), fw, 34))
         fy = row("Fullscreen")
         self.full = button(self, (fx, fy, 160, 34), "On" if st.fullscreen else "Off",
                            "Toggle fullscreen (F11 in game)")

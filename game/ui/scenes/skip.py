@@ -39,7 +39,8 @@ class SkipScene(Scene):
         running = self.phase == "running" and self.runner is not None
         if not running:  # while the worker runs, the session belongs to it
             self.map.refresh(self.session)
-        clock = self.runner.snapshot_view()["clock"] if running else self.session.clock_text()
+        clock = (self.runner.snapshot_view()["clock"] if self.runner is not None and running
+                 else self.session.clock_text())
         x = w - sw + 12
         iw = sw - 24
         label(self, (x, 10, iw, 32), "Skip ahead", "@heading")

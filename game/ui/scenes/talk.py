@@ -6,12 +6,12 @@ from typing import Any
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIDropDownMenu, UITextEntryLine
+from pygame_gui.elements import UITextEntryLine
 
 from game.session import Command
 from game.ui import portraits, style
 from game.ui.scene import Scene, content_height
-from game.ui.widgets import button, dd_value, dim, esc, gold, label, red, textbox
+from game.ui.widgets import button, dd_value, dim, dropdown, esc, gold, label, red, textbox
 
 TOPICS = (("where", "Where were you…", "Ask where they were at a time (HH:MM or 'D HH:MM')"),
           ("person", "About a person", "What do they know or think of someone?"),
@@ -108,8 +108,7 @@ class TalkScene(Scene):
         elif self.topic in ("person", "thing", "tell", "show", "warn"):
             if opts:
                 start = next((o for o in opts if o[1] == self.arg_pick), opts[0])
-                self.arg_menu = self.add(UIDropDownMenu(opts, start, pygame.Rect(
-                    x, y, min(620, iw - 160), 34), self.app.manager, expansion_height_limit=300))
+                self.arg_menu = dropdown(self, opts, start, (x, y, min(620, iw - 160), 34), 300)
             else:
                 label(self, (x, y, iw - 160, 34), "You have nothing to use for this yet.", "@hint")
         self.ask = button(self, (x + iw - 150, y, 150, 34), "Ask (Enter)", "Costs game time",

@@ -32,7 +32,7 @@ class TimelineScene(Scene):
         tree = self.session.tree
         rows: dict[int, int] = {}
         next_row = 0
-        stack = [(r, None) for r in reversed(tree.roots())]
+        stack: list[tuple[int, int | None]] = [(r, None) for r in reversed(tree.roots())]
         while stack:
             nid, row = stack.pop()
             if row is None:
@@ -172,7 +172,7 @@ class TimelineScene(Scene):
                 style.AMBER if nid in path else (130, 140, 160))
             verb = (node.action or {}).get("verb", "start")
             if verb == "skip":
-                col = tuple(int(c * 0.75) for c in col)
+                col = (int(col[0] * 0.75), int(col[1] * 0.75), int(col[2] * 0.75))
             pygame.draw.circle(surface, col, (x, y), 7 if nid != tree.head else 9)
             if nid == self.selected:
                 pygame.draw.circle(surface, (255, 255, 255), (x, y), 12, 2)

@@ -6,12 +6,11 @@ from typing import Any
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIDropDownMenu
 
 from game.records.savefile import SaveError
 from game.ui import gameplay, heap, style
 from game.ui.scene import Scene
-from game.ui.widgets import button, dd_value, label
+from game.ui.widgets import button, dd_value, dropdown, label
 
 
 class TitleScene(Scene):
@@ -51,8 +50,7 @@ class TitleScene(Scene):
             y += 48
         titles = [(f"{t}  ({p.rsplit('/', 1)[-1]})", p) for p, t in self.stories]
         start = next((o for o in titles if o[1] == self.choice), titles[0] if titles else "")
-        self.menu = self.add(UIDropDownMenu(titles or ["no stories found"], start,
-                                            pygame.Rect(x, y, bw, 36), self.app.manager))
+        self.menu = dropdown(self, titles or ["no stories found"], start, (x, y, bw, 36))
         y += 42
         self.new = button(self, (x, y, bw, 40), "New game", "Start the chosen scenario (Enter)",
                           "@primary", enabled=bool(self.stories))
