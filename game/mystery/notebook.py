@@ -13,16 +13,6 @@ CONTRADICTION_WINDOW = 45  # minutes: two claims this close in time must agree
 
 
 @dataclass
-class Claim:
-    subject: str
-    location: str
-    t: int
-
-    def to_state(self) -> list[Any]:
-        return [self.subject, self.location, self.t]
-
-
-@dataclass
 class Notebook:
     clues: dict[str, dict[str, Any]] = field(default_factory=dict)
     facts: list[str] = field(default_factory=list)
