@@ -275,3 +275,29 @@ def test_enter_in_a_text_box_asks_once(app):
     d.key(app, pygame.K_RETURN, frames=3)
     asked = s.history[before:]
     assert [(h["verb"], h["topic"]) for h in asked] == [("ask", "where")]
+
+
+def test_free_text_box_asks_menu_questions_with_the_scripted_minds(app):
+    """Plain words in the talk screen's box run as the question they ask; anything else is
+    a one-line hint and costs no time."""
+    from game.session import Command
+
+    d.key(app, pygame.K_RETURN)  # new game
+    s = app.session
+    assert not s.free_text  # the scripted minds
+    s.do(Command("go", target="harbour"))
+    s.do(Command("wait", minutes=20))
+    talk = app.push("talk", "corin")
+    d.pump(app, 2)
+    before = len(s.history)
+    talk.free.set_text("Have you noticed anything strange?")
+    d.click(app, talk.free)
+    d.key(app, pygame.K_RETURN, frames=3)
+    assert [(h["verb"], h["topic"]) for h in s.history[before:]] == [("ask", "unusual")]
+    assert "Corin" in talk.answer_html
+    now = s.world.now
+    talk.free.set_text("Lovely weather for ducks.")
+    d.click(app, talk.free)
+    d.key(app, pygame.K_RETURN, frames=3)
+    assert s.world.now == now and len(s.history) == before + 1
+    assert "doesn't follow" in talk.answer_html
