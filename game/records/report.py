@@ -250,14 +250,18 @@ def write_report(save_path: str | Path, fmt: str = "html") -> str:
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown report format {fmt!r}")
     result = replay_save(save_path, verify=True)
-    f = _facts(result)
-    w = result.session.world  # type: ignore[union-attr]
-    if fmt == "md":
-        rows = []
-        for agent in w.order:
-            segs = presence(w, f["t0"], f["t1"])[agent.id]
-            steps = [f"{w.calendar.short(s.start)} {w.locations[s.location].name}"
-                     for s in segs if s.location in w.locations]
-            rows.append(f"- {agent.name}: " + (" → ".join(steps) or "(unknown)"))
-        return _redact(_md(f, rows))
-    return _redact(_html(f, presence_svg(w, f["t0"], f["t1"])))
+    try:
+        f = _facts(result)
+        w = result.session.world  # type: ignore[union-attr]
+        if fmt == "md":
+            rows = []
+            for agent in w.order:
+                segs = presence(w, f["t0"], f["t1"])[agent.id]
+                steps = [f"{w.calendar.short(s.start)} {w.locations[s.location].name}"
+                         for s in segs if s.location in w.locations]
+                rows.append(f"- {agent.name}: " + (" → ".join(steps) or "(unknown)"))
+            return _redact(_md(f, rows))
+        return _redact(_html(f, presence_svg(w, f["t0"], f["t1"])))
+    finally:
+        if result.session is not None:
+            result.session.close()
