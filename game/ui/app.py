@@ -8,6 +8,7 @@ Tests and the screenshot tool drive the game by posting events and calling ``ste
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from game.ui.settings import Settings
 
 __all__ = ["App", "content_height", "run"]
 
+log = logging.getLogger("hindsight.ui")
 THEME = Path(__file__).with_name("theme.json")
 Done = Callable[[Outcome | None, Exception | None], None]
 FRAME_SECONDS = 1 / 60
@@ -237,6 +239,11 @@ class App:
             except CommandError as exc:
                 done(None, exc)
                 return
+            except Exception as exc:  # noqa: BLE001 - a bug must not cost the player the game
+                log.exception("command %r failed", cmd)
+                done(None, CommandError(f"that went wrong inside the game "
+                                        f"({type(exc).__name__}); your game goes on"))
+                return
             done(out, None)
             return
         self.pending = gameplay.CommandRunner(s, cmd)
@@ -326,9 +333,16 @@ class App:
             surface.blit(msg, (w - msg.get_width() - 12, bar.y + (HINT_H - f.get_height()) // 2))
 
     def run(self) -> int:
+        """The real loop. A bug in one frame is logged and shown in one line; the game in
+        progress goes on (tests call ``step`` directly, so there it still fails loudly)."""
         try:
             while self.running:
-                self.step()
+                try:
+                    self.step()
+                except Exception as exc:  # noqa: BLE001 - no traceback reaches a player
+                    log.exception("frame failed")
+                    self.message = (f"Something went wrong ({type(exc).__name__}); "
+                                    "the game goes on")
         finally:
             self.saver.flush()
             if self.session is not None:
