@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import time
@@ -48,6 +49,7 @@ class StartupError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    _log_to_file()
     args = _parser().parse_args(argv)
     if args.command is None:
         args = _parser().parse_args(["play", *(argv or [])])
@@ -64,6 +66,24 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _log_to_file() -> None:
+    """Warnings and tracebacks go to the game's log file, never to the player's terminal."""
+    from game.records.paths import log_path
+
+    root = logging.getLogger()
+    if root.handlers:
+        return  # a test harness or an embedding program chose already
+    try:
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _terminate(signum: int, frame: Any) -> None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_log_dir
 
 from .savefile import SaveError, SaveHeader, read_header
 
@@ -27,6 +27,11 @@ def saves_dir(override: str | os.PathLike[str] | None = None) -> Path:
     if override is not None:
         return Path(override)
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "saves"
+
+
+def log_path() -> Path:
+    """Where the game writes its log (tracebacks go there, never to the player's screen)."""
+    return Path(user_log_dir(APP_NAME, appauthor=False)) / "hindsight.log"
 
 
 def slot_path(directory: str | os.PathLike[str], slot: str = AUTOSAVE) -> Path:
