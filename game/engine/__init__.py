@@ -7,9 +7,11 @@ from .actions import Action
 from .events import Event, EventLog
 from .memory import MemoryNode, MemoryStream, RetrievalWeights
 from .mind import Conversation, Mind, Reflection, Situation
+from .rules import WorldRule
 from .world import InvalidAction, World
 
 __all__ = [
     "Action", "Conversation", "Event", "EventLog", "InvalidAction", "MemoryNode",
     "MemoryStream", "Mind", "Reflection", "RetrievalWeights", "Situation", "World",
+    "WorldRule",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from . import perception, reflection, social
 from .actions import GIVE, MOVE, SLEEP, STAY, TAKE, TALK, WAIT, Action
@@ -25,29 +25,10 @@ from .memory import MemoryNode, MemoryStream, RetrievalWeights
 from .mind import Mind, Situation
 from .model import Agent, Fact, Item, Location, Relationship, RoutineEntry
 from .planning import block_at, describe_plan
+from .rules import WorldRule
 
 ProgressFn = Callable[[int, int], None]
 IMPORTANCE_BATCH = 12  # memories a mind re-rates per agent per day, the most recent first
-
-
-class WorldRule(Protocol):
-    """An extension of the world's rules (the mystery is one). Every hook is optional."""
-
-    name: str
-
-    def allowed_actions(self, world: World, agent: Agent) -> list[Action]: ...
-
-    def apply(self, world: World, agent: Agent, action: Action) -> int | None: ...
-
-    def on_event(self, world: World, event: Event) -> None: ...
-
-    def before_decisions(self, world: World, agents: list[Agent]) -> None: ...
-
-    def on_day_start(self, world: World, day: int) -> None: ...
-
-    def to_state(self) -> Any: ...
-
-    def load_state(self, state: Any) -> None: ...
 
 
 class InvalidAction(ValueError):
@@ -229,9 +210,7 @@ class World:
                     out.append(Action(GIVE, other.id, item=item.id, duration=2))
         out.append(Action(WAIT, here, duration=15))
         for rule in self.rules:
-            extra = getattr(rule, "allowed_actions", None)
-            if extra is not None:
-                out.extend(extra(self, agent))
+            out.extend(rule.allowed_actions(self, agent))
         return out
 
     def _next_wake(self, agent: Agent) -> int:
@@ -302,9 +281,7 @@ class World:
         self.now = t
         for day in range(old_day + 1, self.day() + 1):
             for rule in self.rules:
-                hook = getattr(rule, "on_day_start", None)
-                if hook is not None:
-                    hook(self, day)
+                rule.on_day_start(self, day)
         if self.day() > old_day:
             self._rate_importance()
 
@@ -319,9 +296,7 @@ class World:
             if agent.plan_day != self.day() and self.minute_of_day() >= agent.wake - 60:
                 self.make_plan(agent)
         for rule in self.rules:
-            hook = getattr(rule, "before_decisions", None)
-            if hook is not None:
-                hook(self, due)
+            rule.before_decisions(self, due)
         due = [a for a in due if a.alive and not a.controlled and a.location is not None]
         situations = [self.situation(agent) for agent in due]
         choices = self.mind.decide(self, situations) if situations else []
@@ -396,9 +371,7 @@ class World:
         """Apply an action chosen outside any mind (the player's). Returns its duration."""
         agent = self.agents[agent_id]
         permitted = action in self.allowed_actions(agent_id) or any(
-            getattr(rule, "permits", None) is not None and rule.permits(self, agent, action)
-            for rule in self.rules
-        )
+            rule.permits(self, agent, action) for rule in self.rules)
         if not permitted:
             raise InvalidAction(f"{action.label()} is not possible for {agent_id} now")
         return self._apply(agent, action)
@@ -441,11 +414,9 @@ class World:
         else:
             handled = None
             for rule in self.rules:
-                apply = getattr(rule, "apply", None)
-                if apply is not None:
-                    handled = apply(self, agent, action)
-                    if handled is not None:
-                        break
+                handled = rule.apply(self, agent, action)
+                if handled is not None:
+                    break
             if handled is None:
                 raise InvalidAction(f"no rule handles action kind {kind!r}")
             duration = handled
@@ -478,9 +449,7 @@ class World:
         if location:
             perception.perceive(self, event)
         for rule in self.rules:
-            hook = getattr(rule, "on_event", None)
-            if hook is not None:
-                hook(self, event)
+            rule.on_event(self, event)
         return event
 
     def learn_fact(self, agent: Agent, fact_id: str, source: str) -> bool:
@@ -509,8 +478,8 @@ class World:
             "agents": {a.id: a.to_state() for a in self._order},
             "log": self.log.to_state(),
             "stats": dict(self.stats),
-            "rules": {r.name: plain_copy(r.to_state()) for r in self.rules
-                      if hasattr(r, "to_state")},
+            "rules": {r.name: plain_copy(state) for r in self.rules
+                      if (state := r.to_state()) is not None},
         }
 
     @classmethod

@@ -17,6 +17,7 @@ from game.engine.actions import Action
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.events import Event
 from game.engine.model import Agent
+from game.engine.rules import WorldRule
 from game.engine.world import World
 
 from .conditions import holds
@@ -27,7 +28,7 @@ WATCH_MINUTES = 2 * MINUTES_PER_DAY
 STAY_MINUTES = 14 * 60
 
 
-class MysteryRules:
+class MysteryRules(WorldRule):
     name = "mystery"
 
     def __init__(self, spec: dict[str, Any]) -> None:
