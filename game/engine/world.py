@@ -18,17 +18,46 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import perception, reflection, social
-from .actions import GIVE, MOVE, SLEEP, STAY, TAKE, TALK, WAIT, Action
-from .clock import MINUTES_PER_DAY, Calendar
+from .actions import (
+    GIVE,
+    GIVE_MINUTES,
+    LONGEST_STAY_MINUTES,
+    MOVE,
+    SHORTEST_STAY_MINUTES,
+    SLEEP,
+    STAY,
+    TAKE,
+    TAKE_MINUTES,
+    TALK,
+    TALK_MINUTES,
+    WAIT,
+    WAIT_MINUTES,
+    Action,
+)
+from .clock import DEFAULT_START_DATE, MINUTES_PER_DAY, MINUTES_PER_HOUR, Calendar
 from .events import Event, EventLog
 from .memory import MemoryNode, MemoryStream, RetrievalWeights
 from .mind import Mind, Situation
-from .model import Agent, Fact, Item, Location, Relationship, RoutineEntry
-from .planning import block_at, describe_plan
+from .model import (
+    DEFAULT_FACT_IMPORTANCE,
+    DEFAULT_SLEEP,
+    DEFAULT_WAKE,
+    Agent,
+    Fact,
+    Item,
+    Location,
+    Relationship,
+    RoutineEntry,
+)
+from .perception import DEFAULT_REPLAN_IMPORTANCE
+from .planning import PLAN_LEAD_MINUTES, block_at, describe_plan
+from .reflection import DEFAULT_REFLECTION_THRESHOLD
 from .rules import WorldRule
 
 ProgressFn = Callable[[int, int], None]
 IMPORTANCE_BATCH = 12  # memories a mind re-rates per agent per day, the most recent first
+DEFAULT_START_TIME = 7 * MINUTES_PER_HOUR  # minute of the first day a spec's town wakes to
+RECALL_COUNT = 6  # memories a decision may draw on
 
 
 class InvalidAction(ValueError):
@@ -43,10 +72,12 @@ class World:
         self.rng = random.Random(seed)
         self.mind = mind
         self.rules: list[WorldRule] = list(rules)
-        self.calendar = Calendar(spec.get("start_date", "2026-03-02"))
-        self.now: int = int(spec.get("start_time", 7 * 60))
-        self.reflection_threshold: int = int(spec.get("reflection_threshold", 150))
-        self.replan_importance: int = int(spec.get("replan_importance", 7))
+        self.calendar = Calendar(spec.get("start_date", DEFAULT_START_DATE))
+        self.now: int = int(spec.get("start_time", DEFAULT_START_TIME))
+        self.reflection_threshold: int = int(spec.get("reflection_threshold",
+                                                      DEFAULT_REFLECTION_THRESHOLD))
+        self.replan_importance: int = int(spec.get("replan_importance",
+                                                   DEFAULT_REPLAN_IMPORTANCE))
         self.log = EventLog()
         self.locations: dict[str, Location] = {}
         self.items: dict[str, Item] = {}
@@ -77,12 +108,14 @@ class World:
                 raw.get("description", ""), raw.get("location"), raw.get("holder"),
             )
         for raw in spec.get("facts", []):
-            self.facts[raw["id"]] = Fact(raw["id"], raw["text"], int(raw.get("importance", 5)),
+            self.facts[raw["id"]] = Fact(raw["id"], raw["text"],
+                                         int(raw.get("importance", DEFAULT_FACT_IMPORTANCE)),
                                          tuple(raw.get("about", ())), bool(raw.get("secret")))
-        mem = spec.get("memory", {})
+        mem, default = spec.get("memory", {}), RetrievalWeights()
         weights = RetrievalWeights(
-            mem.get("recency", 1.0), mem.get("importance", 1.0), mem.get("relevance", 1.0),
-            mem.get("decay_per_hour", 0.995),
+            mem.get("recency", default.recency), mem.get("importance", default.importance),
+            mem.get("relevance", default.relevance),
+            mem.get("decay_per_hour", default.decay_per_hour),
         )
         for index, raw in enumerate(spec["agents"]):
             agent = Agent(
@@ -96,7 +129,7 @@ class World:
                 ),
                 goals=tuple(raw.get("goals", ())), voice=dict(raw.get("voice", {})),
                 is_player=bool(raw.get("is_player", False)),
-                wake=int(raw.get("wake", 7 * 60)), sleep=int(raw.get("sleep", 22 * 60)),
+                wake=int(raw.get("wake", DEFAULT_WAKE)), sleep=int(raw.get("sleep", DEFAULT_SLEEP)),
                 memory=MemoryStream(weights=weights),
             )
             agent.relationships = {
@@ -186,29 +219,30 @@ class World:
         here = agent.location
         out: list[Action] = []
         block = block_at(agent.plan, self.now)
-        chunk = 60
+        chunk = LONGEST_STAY_MINUTES
         if block is not None and block.location == here:
-            chunk = max(10, min(60, block.end - self.now))
+            chunk = max(SHORTEST_STAY_MINUTES, min(LONGEST_STAY_MINUTES, block.end - self.now))
         activity = block.activity if block is not None and block.location == here else "idle"
         if activity == "sleep" and here != agent.home:
             activity = "idle"
         out.append(Action(STAY, here, duration=chunk, activity=activity))
         if here == agent.home:
             wake_at = self._next_wake(agent)
-            out.append(Action(SLEEP, here, duration=max(10, wake_at - self.now), activity="sleep"))
+            out.append(Action(SLEEP, here, duration=max(SHORTEST_STAY_MINUTES, wake_at - self.now),
+                              activity="sleep"))
         for loc_id, minutes in self._travel[here].items():
             if loc_id != here and self.may_enter(agent, loc_id, self.now + minutes):
                 out.append(Action(MOVE, loc_id, duration=max(1, minutes)))
         awake = [other for other in self.present(here, exclude=agent.id) if not other.asleep]
         for other in awake:
-            out.append(Action(TALK, other.id, duration=15))
+            out.append(Action(TALK, other.id, duration=TALK_MINUTES))
         for item in self.items.values():
             if item.location == here and item.holder is None:
-                out.append(Action(TAKE, item=item.id, duration=2))
+                out.append(Action(TAKE, item=item.id, duration=TAKE_MINUTES))
             elif item.holder == agent.id:
                 for other in awake:
-                    out.append(Action(GIVE, other.id, item=item.id, duration=2))
-        out.append(Action(WAIT, here, duration=15))
+                    out.append(Action(GIVE, other.id, item=item.id, duration=GIVE_MINUTES))
+        out.append(Action(WAIT, here, duration=WAIT_MINUTES))
         for rule in self.rules:
             out.extend(rule.allowed_actions(self, agent))
         return out
@@ -216,7 +250,7 @@ class World:
     def _next_wake(self, agent: Agent) -> int:
         base = self.day() * MINUTES_PER_DAY
         wake = base + agent.wake
-        return wake if wake > self.now + 10 else wake + MINUTES_PER_DAY
+        return wake if wake > self.now + SHORTEST_STAY_MINUTES else wake + MINUTES_PER_DAY
 
     # --------------------------------------------------------------- scheduling
     def _schedule(self, agent: Agent, t: int) -> None:
@@ -293,7 +327,8 @@ class World:
             agent.asleep = False
             if agent.reflect_due:
                 reflection.reflect(self, agent)
-            if agent.plan_day != self.day() and self.minute_of_day() >= agent.wake - 60:
+            if agent.plan_day != self.day() \
+                    and self.minute_of_day() >= agent.wake - PLAN_LEAD_MINUTES:
                 self.make_plan(agent)
         for rule in self.rules:
             rule.before_decisions(self, due)
@@ -364,7 +399,7 @@ class World:
         now = self.now
         return Situation(agent.id, now, here, present, self.allowed_actions(agent.id), block,
                          list(agent.intentions),
-                         recall=lambda: agent.memory.retrieve(query, now, k=6))
+                         recall=lambda: agent.memory.retrieve(query, now, k=RECALL_COUNT))
 
     # ----------------------------------------------------------------- actions
     def perform(self, agent_id: str, action: Action) -> int:

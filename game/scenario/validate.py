@@ -10,7 +10,7 @@ from collections import deque
 
 from pydantic import BaseModel
 
-from game.engine.clock import parse_hhmm
+from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_refs
 from .errors import StoryProblem
@@ -177,7 +177,7 @@ def _within_hours(hours: list[str], start: int, end: int) -> bool:
     for span in hours:
         a, b = (parse_hhmm(x) for x in span.split("-"))
         if b <= a:
-            b += 24 * 60
+            b += MINUTES_PER_DAY
         if a <= start and end <= b:
             return True
     return False
