@@ -29,6 +29,10 @@ LONGEST_STAY_MINUTES = 60  # someone staying put decides again at least this oft
 SHORTEST_STAY_MINUTES = 10  # no stay or sleep is offered for less; nobody wakes for less
 
 
+class InvalidAction(ValueError):
+    """Raised when someone asks the world for an action it does not allow."""
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     kind: str

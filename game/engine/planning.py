@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .world import World
 
 PLAN_LEAD_MINUTES = 60  # an agent plans its day once it is this close to waking
+PLAN_IMPORTANCE = 3  # of the memory of a day's plan
 
 
 def routine_plan(world: World, agent: Agent, day: int) -> list[PlanBlock]:
