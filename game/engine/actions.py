@@ -45,10 +45,6 @@ class Action:
         return {"kind": self.kind, "target": self.target, "item": self.item,
                 "duration": self.duration, "activity": self.activity}
 
-    @classmethod
-    def from_state(cls, s: dict[str, Any]) -> Action:
-        return cls(**s)
-
     def label(self) -> str:
         """A short stable name, used in prompts and logs: 'move:bakery'."""
         parts = [self.kind]

@@ -50,10 +50,6 @@ class Calendar:
     def date(self, t: int) -> _dt.date:
         return self.start_date + _dt.timedelta(days=self.day(t))
 
-    def at(self, day: int, hhmm: str | int) -> int:
-        minute = parse_hhmm(hhmm) if isinstance(hhmm, str) else hhmm
-        return day * MINUTES_PER_DAY + minute
-
     def format(self, t: int) -> str:
         """'Day 3 (Wed 4 Mar), 14:05' — what players and chronicles show."""
         d = self.date(t)

@@ -131,16 +131,6 @@ class MemoryStream:
     def recent(self, count: int) -> list[MemoryNode]:
         return self.nodes[-count:] if count > 0 else []
 
-    def since(self, t: int) -> list[MemoryNode]:
-        """Nodes created at or after time t (scans backwards, stops early)."""
-        out: list[MemoryNode] = []
-        for node in reversed(self.nodes):
-            if node.created < t:
-                break
-            out.append(node)
-        out.reverse()
-        return out
-
     def retrieve(
         self,
         query: str,
