@@ -7,6 +7,8 @@ probably not what the writer meant.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -18,6 +20,13 @@ from .schema import Story
 from .toml_lines import LineMap, Path
 
 SPECIAL_AGENTS = ("player", "anyone")
+
+
+class _Named(Protocol):
+    """Anything a story lists under an id: a location, an item, a character..."""
+
+    @property
+    def id(self) -> str: ...
 
 
 class _Checker:
@@ -57,10 +66,11 @@ _NOUN = {"location": "location", "item": "item", "agent": "character", "fact": "
 def cross_check(story: Story, name: str, lines: LineMap
                 ) -> tuple[list[StoryProblem], list[StoryProblem]]:
     c = _Checker(story, name, lines)
-    groups = {"location": ("locations", story.locations), "item": ("items", story.items),
-              "agent": ("characters", story.characters), "fact": ("facts", story.facts),
-              "plot": ("plots", story.plots), "clue": ("clues", story.clues),
-              "ending": ("endings", story.endings)}
+    groups: dict[str, tuple[str, Sequence[_Named]]] = {
+        "location": ("locations", story.locations), "item": ("items", story.items),
+        "agent": ("characters", story.characters), "fact": ("facts", story.facts),
+        "plot": ("plots", story.plots), "clue": ("clues", story.clues),
+        "ending": ("endings", story.endings)}
     for kind, (key, entries) in groups.items():
         seen: set[str] = set()
         for i, entry in enumerate(entries):
