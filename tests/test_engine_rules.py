@@ -20,6 +20,7 @@ DAY = MINUTES_PER_DAY
 RING = "ring_bell"
 RING_MINUTES = 5
 SHOUT = "shout"
+SHOUT_MINUTES = 3
 LOGGED_WITHOUT_EMIT = ("reflect", "invalid_decision")  # the log, not the town, records these
 
 
@@ -138,13 +139,13 @@ def test_a_rules_action_is_offered_applied_saved_and_restored() -> None:
 
 
 def test_perform_asks_the_rules_to_permit_what_is_not_offered() -> None:
-    shout = Action(SHOUT, duration=3)
+    shout = Action(SHOUT, duration=SHOUT_MINUTES)
     with pytest.raises(InvalidAction):
         _world([]).perform("a0", shout)
     world = _world([Shouter()])
     with pytest.raises(InvalidAction):
         world.perform("a1", shout)
-    assert world.perform("a0", shout) == 3
+    assert world.perform("a0", shout) == SHOUT_MINUTES
     assert world.log.events[-1].kind == "shout"
 
 

@@ -1,6 +1,8 @@
 """The simulation core: pure Python, no pygame, openai or pydantic.
 
-Start with ``world.World``; ``mind.Mind`` is the seam for deciders.
+It imports the standard library and nothing else. Start with ``world.World``;
+``mind.Mind`` is the seam for deciders and ``rules.WorldRule`` the one for the
+game's own rules.
 """
 
 from .actions import Action
