@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .memory import MAX_IMPORTANCE
 from .model import Agent
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
         if fact.secret and (speaker.id in fact.about or listener.id in fact.about
                             or affinity < CONFIDANT_AFFINITY):
             continue
-        chance = (fact.importance / 10.0) * (0.4 + 0.6 * max(0.0, affinity))
+        chance = (fact.importance / MAX_IMPORTANCE) * (0.4 + 0.6 * max(0.0, affinity))
         if world.rng.random() < chance:
             chosen.append(fact_id)
     return chosen
