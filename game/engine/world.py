@@ -259,7 +259,7 @@ class World:
         names = " ".join(p for p in present)
         query = f"{self.locations[here].name} {names} {block.activity if block else ''}"
         now = self.now
-        return Situation(agent.id, now, here, present, self.allowed_actions(agent.id), block,
+        return Situation(agent.id, now, here, present, allowed_actions(self, agent), block,
                          list(agent.intentions),
                          recall=lambda: agent.memory.retrieve(query, now, k=RECALL_COUNT))
 
