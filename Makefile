@@ -4,6 +4,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 PIP := $(VPY) -m pip --disable-pip-version-check
 RUFF := $(VENV)/bin/ruff
+MYPY := $(VENV)/bin/mypy
 
 .PHONY: play test lint bench screenshots clean
 
@@ -24,6 +25,7 @@ play: $(VENV)/.stamp-play
 test: $(VENV)/.stamp-test
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VPY) -m pytest
 	$(RUFF) check game tests bench
+	$(MYPY) game/engine game/scenario
 
 lint: $(VENV)/.stamp-test
 	$(RUFF) check game tests bench

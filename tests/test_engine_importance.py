@@ -7,6 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+import game.engine.world as world_module
+from game.engine.clock import MINUTES_PER_DAY
 from game.engine.synthetic import synthetic_spec
 from game.engine.world import IMPORTANCE_BATCH, World
 from game.minds.factory import make_mind
@@ -15,6 +19,7 @@ from game.minds.scripted import ScriptedMind
 from tests.llm_fault_server import FaultServer
 
 RATED_KINDS = ("observation", "conversation")
+DAY = MINUTES_PER_DAY
 
 
 class RatingMind(ScriptedMind):
@@ -39,7 +44,7 @@ class RatingMind(ScriptedMind):
 
 def _run(mind: Any, days: int = 3, seed: int = 4) -> World:
     world = World(synthetic_spec(6, 6, seed=1), seed, mind)
-    world.run_until(days * 1440)
+    world.run_until(days * DAY)
     return world
 
 
@@ -47,11 +52,11 @@ def test_a_rating_mind_rescores_the_town_once_a_day_in_one_batch() -> None:
     mind = RatingMind()
     world = _run(mind)
     assert mind.batches, "the engine never asked for importance"
-    assert [t // 1440 for t in mind.calls] == [1, 2, 3]  # one call per day, at its start
+    assert [t // DAY for t in mind.calls] == [1, 2, 3]  # one call per day, at its start
     per_day: dict[tuple[str, int], int] = {}
     for now, agent_id, texts in mind.batches:
         assert 1 <= len(texts) <= IMPORTANCE_BATCH
-        key = (agent_id, now // 1440)
+        key = (agent_id, now // DAY)
         per_day[key] = per_day.get(key, 0) + 1
     assert max(per_day.values()) == 1  # one batch per agent per day
     assert world.stats["importance_batches"] == len(mind.batches)
@@ -72,14 +77,24 @@ def test_a_rating_mind_rescores_the_town_once_a_day_in_one_batch() -> None:
     assert window == [n.id for n in ranked[:agent.memory.important_window]]
 
 
-def test_rated_worlds_restore_and_continue_identically() -> None:
-    straight = _run(RatingMind(), days=3)
+def test_rated_worlds_restore_and_continue_identically(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restored world remembers how far each stream has been rated: its rater is shown
+    exactly what the unbroken world's was shown, never the same memories twice."""
+    # Uncapped, so a restored world that forgot where rating stopped would show more.
+    monkeypatch.setattr(world_module, "IMPORTANCE_BATCH", 10_000)
+    straight_mind = RatingMind()
+    straight = _run(straight_mind, days=3)
     world = _run(RatingMind(), days=1)
+    rated = {a.id: a.memory.rated for a in world.agents.values()}
+    assert all(rated.values()), "the first midnight rated every agent's stream"
     snap = json.loads(json.dumps(world.snapshot()))
-    assert any("rated" in a["memory"] for a in snap["agents"].values()) or \
-        any(a.memory.rated for a in world.agents.values())
-    again = World.restore(snap, RatingMind())
-    again.run_until(3 * 1440)
+    assert {a: s["memory"].get("rated", 0) for a, s in snap["agents"].items()} == rated
+    mind = RatingMind()
+    again = World.restore(snap, mind)
+    assert {a.id: a.memory.rated for a in again.agents.values()} == rated
+    again.run_until(3 * DAY)
+    assert mind.batches == [b for b in straight_mind.batches if b[0] // DAY >= 2]
     assert again.log.digest == straight.log.digest
     assert json.dumps(again.snapshot()) == json.dumps(straight.snapshot())
 
@@ -107,7 +122,7 @@ def test_llm_importance_is_batched_charged_and_replays_offline() -> None:
     with FaultServer() as srv:
         mind = LLMMind(LLMConfig(base_url=srv.base_url, **cfg))
         world = World(spec, 8, mind)
-        world.run_until(3 * 1440)
+        world.run_until(3 * DAY)
         asked = mind.requests["importance"]
         assert asked > 0 and world.stats["importance_batches"] > 0
         digest, calls = world.log.digest, srv.requests
@@ -115,7 +130,7 @@ def test_llm_importance_is_batched_charged_and_replays_offline() -> None:
         mind.close()
     offline = make_mind("llm", record=record, config=LLMConfig(**cfg).public())
     again = World(spec, 8, offline)
-    again.run_until(3 * 1440)
+    again.run_until(3 * DAY)
     assert again.log.digest == digest
     assert offline.client.http_calls == 0
     assert calls > 0

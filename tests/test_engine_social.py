@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from game.engine import Action, World
-from game.engine.actions import TAKE, TALK
+from game.engine.actions import TAKE, TAKE_MINUTES, TALK, TALK_MINUTES
 from game.engine.clock import MINUTES_PER_DAY, WEEKDAYS
 from game.minds.scripted import ScriptedMind
 
@@ -132,7 +132,7 @@ def test_colocated_agents_observe_each_other_and_others_do_not() -> None:
 def test_agents_observe_the_player() -> None:
     world = World(_perception_spec(), seed=2, mind=ScriptedMind())
     world.run_until(9 * H)  # xan and yve are at the square now
-    take = Action(TAKE, item="coin", duration=2)
+    take = Action(TAKE, item="coin", duration=TAKE_MINUTES)
     assert take in world.allowed_actions("pip")
     world.perform("pip", take)
     for who in ("xan", "yve"):
@@ -189,5 +189,5 @@ def test_negative_memory_changes_the_decision_itself() -> None:
                 return action
         return action
 
-    assert decision(False) == Action(TALK, "yve", duration=15)
+    assert decision(False) == Action(TALK, "yve", duration=TALK_MINUTES)
     assert decision(True).kind != TALK

@@ -19,6 +19,19 @@ GIVE = "give"
 SLEEP = "sleep"
 WAIT = "wait"
 
+# How long the built-in actions take, in game minutes: one place for each. A move
+# takes the travel time; a stay or a sleep lasts until the plan or the alarm says.
+TALK_MINUTES = 15  # what a talk is offered as, and a conversation's length unless its mind says
+TAKE_MINUTES = 2
+GIVE_MINUTES = 2
+WAIT_MINUTES = 15
+LONGEST_STAY_MINUTES = 60  # someone staying put decides again at least this often
+SHORTEST_STAY_MINUTES = 10  # no stay or sleep is offered for less; nobody wakes for less
+
+
+class InvalidAction(ValueError):
+    """Raised when someone asks the world for an action it does not allow."""
+
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -31,10 +44,6 @@ class Action:
     def to_state(self) -> dict[str, Any]:
         return {"kind": self.kind, "target": self.target, "item": self.item,
                 "duration": self.duration, "activity": self.activity}
-
-    @classmethod
-    def from_state(cls, s: dict[str, Any]) -> Action:
-        return cls(**s)
 
     def label(self) -> str:
         """A short stable name, used in prompts and logs: 'move:bakery'."""

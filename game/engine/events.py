@@ -51,9 +51,6 @@ class EventLog:
             listener(event)
         return event
 
-    def since(self, seq: int) -> list[Event]:
-        return self.events[seq:]
-
     def __len__(self) -> int:
         return len(self.events)
 

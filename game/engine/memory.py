@@ -20,9 +20,12 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clock import MINUTES_PER_HOUR
 from .relevance import BM25Scorer, RelevanceScorer, tokenize
 
 KINDS = ("observation", "conversation", "reflection", "plan")
+MIN_IMPORTANCE, MAX_IMPORTANCE = 1, 10
+QUERY_TERMS = 6  # a query's first distinct terms; later ones do not count
 
 
 @dataclass(slots=True)
@@ -92,7 +95,7 @@ class MemoryStream:
     ) -> MemoryNode:
         if kind not in KINDS:
             raise ValueError(f"unknown memory kind {kind!r}")
-        importance = max(1, min(10, int(importance)))
+        importance = clamp_importance(importance)
         node = MemoryNode(
             len(self.nodes), kind, now, now, importance, text, subject, predicate, obj,
             tuple(tags), tuple(evidence), valence,
@@ -118,7 +121,7 @@ class MemoryStream:
     def rescore(self, scores: dict[int, int]) -> None:
         """Replace the importance of some nodes (a mind's batched ratings, clamped 1-10)."""
         for node_id, importance in scores.items():
-            self.nodes[node_id].importance = max(1, min(10, int(importance)))
+            self.nodes[node_id].importance = clamp_importance(importance)
         self._important = heapq.nsmallest(self.important_window,
                                           ((-n.importance, -n.id) for n in self.nodes))
 
@@ -127,16 +130,6 @@ class MemoryStream:
 
     def recent(self, count: int) -> list[MemoryNode]:
         return self.nodes[-count:] if count > 0 else []
-
-    def since(self, t: int) -> list[MemoryNode]:
-        """Nodes created at or after time t (scans backwards, stops early)."""
-        out: list[MemoryNode] = []
-        for node in reversed(self.nodes):
-            if node.created < t:
-                break
-            out.append(node)
-        out.reverse()
-        return out
 
     def retrieve(
         self,
@@ -151,14 +144,14 @@ class MemoryStream:
         if not self.nodes:
             return []
         w = weights or self.weights
-        q = list(dict.fromkeys(tokenize(query)))[:6]
+        q = list(dict.fromkeys(tokenize(query)))[:QUERY_TERMS]
         relevance = self.scorer.score_recent(q, self.per_term)
         ids = {n.id for n in self.nodes[-self.recent_window:]}
         ids.update(-neg_id for _, neg_id in self._important)
         ids.update(relevance)
         order = sorted(ids)
         nodes = self.nodes
-        hours = [(now - nodes[i].last_access) / 60.0 for i in order]
+        hours = [(now - nodes[i].last_access) / MINUTES_PER_HOUR for i in order]
         rec = _minmax([w.decay_per_hour ** h for h in hours])
         imp = _minmax([float(nodes[i].importance) for i in order])
         rel = _minmax([relevance.get(i, 0.0) for i in order])
@@ -190,6 +183,10 @@ class MemoryStream:
         stream.importance_since_reflection = state["importance_since_reflection"]
         stream.rated = int(state.get("rated", 0))
         return stream
+
+
+def clamp_importance(importance: int) -> int:
+    return max(MIN_IMPORTANCE, min(MAX_IMPORTANCE, int(importance)))
 
 
 def _minmax(values: list[float]) -> list[float]:

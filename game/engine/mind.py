@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from .actions import Action
+from .actions import TALK_MINUTES, Action
 from .memory import MemoryNode
 from .model import PlanBlock
 
@@ -52,7 +52,7 @@ class Conversation:
     lines: list[tuple[str, str]]  # (speaker id, text)
     summary_a: str
     summary_b: str
-    duration: int = 15
+    duration: int = TALK_MINUTES
 
 
 @dataclass

@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clock import MINUTES_PER_DAY
+from .clock import MINUTES_PER_DAY, MINUTES_PER_HOUR
 from .memory import MemoryStream
+
+# What a spec may leave out. Times are minutes of the day.
+DEFAULT_WAKE = 7 * MINUTES_PER_HOUR
+DEFAULT_SLEEP = 22 * MINUTES_PER_HOUR
+DEFAULT_FACT_IMPORTANCE = 5  # of 1-10: how readily a fact is passed on
 
 
 @dataclass
@@ -47,7 +52,7 @@ class Item:
 class Fact:
     id: str
     text: str
-    importance: int = 5
+    importance: int = DEFAULT_FACT_IMPORTANCE
     about: tuple[str, ...] = ()
     secret: bool = False
 
@@ -93,8 +98,8 @@ class Agent:
     goals: tuple[str, ...] = ()
     voice: dict[str, list[str]] = field(default_factory=dict)
     is_player: bool = False
-    wake: int = 7 * 60
-    sleep: int = 22 * 60
+    wake: int = DEFAULT_WAKE
+    sleep: int = DEFAULT_SLEEP
     memory: MemoryStream = field(default_factory=MemoryStream)
     # dynamic state
     relationships: dict[str, Relationship] = field(default_factory=dict)

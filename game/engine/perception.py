@@ -1,6 +1,6 @@
 """Perception: agents who share a location observe what happens there.
 
-Sleepers only notice loud things (importance >= 6). An observation important
+Sleepers only notice loud things (``LOUD_IMPORTANCE``). An observation important
 enough to matter (the world's ``replan_importance``) makes the observer drop its
 current activity and re-plan its day.
 """
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from .world import World
 
 NOT_PERCEIVED = frozenset({"talk"})  # conversations are recorded by social.converse
+LOUD_IMPORTANCE = 6  # sleepers notice events at least this important
+DEFAULT_REPLAN_IMPORTANCE = 7  # the world's replan_importance unless the spec sets it
 
 
 def perceive(world: World, event: Event) -> None:
@@ -26,7 +28,7 @@ def perceive(world: World, event: Event) -> None:
     tags = (event.actor, event.kind, event.location)
     valence = float(event.data.get("valence", 0.0))
     for observer in world.present(event.location, exclude=event.actor):
-        if observer.asleep and importance < 6:
+        if observer.asleep and importance < LOUD_IMPORTANCE:
             continue
         world.add_memory(observer, "observation", text, importance, subject=event.actor,
                          predicate=event.kind, obj=target, tags=tags, valence=valence)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .clock import MINUTES_PER_DAY, WEEKDAYS
+from .clock import MINUTES_PER_DAY
 from .model import Agent, PlanBlock
 
 if TYPE_CHECKING:
     from .world import World
 
+PLAN_LEAD_MINUTES = 60  # an agent plans its day once it is this close to waking
+PLAN_IMPORTANCE = 3  # of the memory of a day's plan
+
 
 def routine_plan(world: World, agent: Agent, day: int) -> list[PlanBlock]:
     base = day * MINUTES_PER_DAY
-    weekday = WEEKDAYS[(world.calendar.start_date.weekday() + day) % 7]
+    weekday = world.calendar.weekday(base)
     entries = sorted(
         (e for e in agent.routine if weekday in e.days), key=lambda e: (e.start, e.end)
     )

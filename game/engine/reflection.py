@@ -14,7 +14,8 @@ from .model import Agent
 if TYPE_CHECKING:
     from .world import World
 
-LOOKBACK = 60
+LOOKBACK = 60  # memories a reflection looks back over
+DEFAULT_REFLECTION_THRESHOLD = 150  # the world's reflection_threshold unless the spec sets it
 
 
 def reflect(world: World, agent: Agent) -> None:

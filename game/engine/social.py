@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .memory import MAX_IMPORTANCE
 from .model import Agent
 
 if TYPE_CHECKING:
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 OVERHEAR_CHANCE = 0.25
 MAX_FACTS_PER_TALK = 2
+TALK_IMPORTANCE = 2  # of a conversation that passed on nothing more important
+CONFIDANT_AFFINITY = 0.5  # a secret about someone else is told only to a listener liked this much
+AFFINITY_PER_TALK = 0.02  # talking warms both sides a little, up to 1.0
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
@@ -34,9 +38,9 @@ def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
         if source == listener.id or listener.id in speaker.told.get(fact_id, ()):
             continue
         if fact.secret and (speaker.id in fact.about or listener.id in fact.about
-                            or affinity < 0.5):
+                            or affinity < CONFIDANT_AFFINITY):
             continue
-        chance = (fact.importance / 10.0) * (0.4 + 0.6 * max(0.0, affinity))
+        chance = (fact.importance / MAX_IMPORTANCE) * (0.4 + 0.6 * max(0.0, affinity))
         if world.rng.random() < chance:
             chosen.append(fact_id)
     return chosen
@@ -52,7 +56,7 @@ def converse(world: World, a: Agent, b: Agent) -> int:
         _pass_fact(world, a, b, fact_id)
     for fact_id in received:
         _pass_fact(world, b, a, fact_id)
-    importance = max([2] + [world.facts[f].importance for f in shared + received])
+    importance = max([TALK_IMPORTANCE] + [world.facts[f].importance for f in shared + received])
     world.add_memory(a, "conversation", talk.summary_a, importance, subject=b.id,
                      predicate="talked_with", obj=a.id, tags=(b.id, "talk", *shared, *received))
     world.add_memory(b, "conversation", talk.summary_b, importance, subject=a.id,
@@ -61,9 +65,9 @@ def converse(world: World, a: Agent, b: Agent) -> int:
         x.last_talk[y.id] = world.now
         rel = x.relationships.get(y.id)
         if rel is not None:
-            rel.affinity = min(1.0, rel.affinity + 0.02)
+            rel.affinity = min(1.0, rel.affinity + AFFINITY_PER_TALK)
     world.emit("talk", a.id, here, {
-        "with": b.id, "facts": shared + received, "importance": 2,
+        "with": b.id, "facts": shared + received, "importance": TALK_IMPORTANCE,
         "text": f"{a.name} talked with {b.name}",
         "lines": [[s, t] for s, t in talk.lines],
     })

@@ -36,7 +36,7 @@ def synthetic_spec(n_agents: int, n_locations: int, seed: int = 0,
         connections.append([f"loc{a}", f"loc{b}", gen.randint(5, 30)])
     homes = [loc["id"] for loc in locations[n_public:]] or [locations[0]["id"]]
     works = [loc["id"] for loc in locations[:n_public]]
-    agents = []
+    agents: list[dict[str, Any]] = []
     for i in range(n_agents):
         home, work = homes[i % len(homes)], gen.choice(works)
         lunch = gen.choice(works)

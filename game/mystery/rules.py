@@ -17,17 +17,20 @@ from game.engine.actions import Action
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.events import Event
 from game.engine.model import Agent
+from game.engine.rules import WorldRule
 from game.engine.world import World
 
 from .conditions import holds
 
 PLAYER_KINDS = ("ask", "tell", "show", "warn", "stay_request", "search", "greet")
 KILL, CONSPIRE = "kill", "conspire"
+KILL_MINUTES = 20
+CONSPIRE_MINUTES = 20
 WATCH_MINUTES = 2 * MINUTES_PER_DAY
 STAY_MINUTES = 14 * 60
 
 
-class MysteryRules:
+class MysteryRules(WorldRule):
     name = "mystery"
 
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -239,7 +242,8 @@ class MysteryRules:
             if step["kind"] == "recruit" and agent.id == plot["owner"]:
                 who = step["who"] or plot["accomplices"][0]
                 if world.agents[who].location == agent.location:
-                    out.append(Action(CONSPIRE, who, duration=20, activity=plot["id"]))
+                    out.append(Action(CONSPIRE, who, duration=CONSPIRE_MINUTES,
+                                      activity=plot["id"]))
             if step["kind"] == "act" and _in_window(m, step["after"], step["before"]):
                 kill = self._kill_action(world, plot, agent, cabal)
                 if kill is not None:
@@ -258,7 +262,7 @@ class MysteryRules:
                      if a.id not in cabal and a.id != victim.id]
         if outsiders:
             return None
-        return Action(KILL, victim.id, item=means, duration=20, activity=plot["id"])
+        return Action(KILL, victim.id, item=means, duration=KILL_MINUTES, activity=plot["id"])
 
     def permits(self, world: World, agent: Agent, action: Action) -> bool:
         """Player-only verbs (ask, tell, ...) take free parameters, so they are checked here."""

@@ -10,7 +10,7 @@ import hashlib
 import math
 from typing import Any
 
-from game.engine.clock import parse_hhmm
+from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_to_data
 from .schema import Story, expand_days
@@ -18,7 +18,7 @@ from .schema import Story, expand_days
 
 def _span(text: str) -> list[int]:
     a, b = (parse_hhmm(x) for x in text.split("-"))
-    return [a, b if b > a else b + 24 * 60]
+    return [a, b if b > a else b + MINUTES_PER_DAY]
 
 
 def _cond(c: Any) -> dict[str, Any] | None:

@@ -29,10 +29,6 @@ class StoryProblem:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.severity}: {self.dotted}: {self.message}"
 
-    def to_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "path": self.dotted,
-                "message": self.message, "severity": self.severity}
-
 
 class StoryError(Exception):
     """Raised when a story cannot be used; carries every problem found."""

@@ -6,9 +6,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .conditions import _TAGS
 from .errors import StoryProblem
@@ -121,7 +121,7 @@ def load_story_text(text: str, name: str = "<story>") -> LoadResult:
     return LoadResult(name, story, errors, warnings, text=text)
 
 
-def _problem(name: str, lines: LineMap, err: dict[str, Any]) -> StoryProblem:
+def _problem(name: str, lines: LineMap, err: ErrorDetails) -> StoryProblem:
     loc = _strip_tags(tuple(err["loc"]))
     message = _explain(err)
     return StoryProblem(name, lines.line_of(loc), loc, message)
@@ -140,7 +140,7 @@ def _strip_tags(loc: Path) -> Path:
     return tuple(out)
 
 
-def _explain(err: dict[str, Any]) -> str:
+def _explain(err: ErrorDetails) -> str:
     kind = err["type"]
     given = err.get("input")
     if kind == "missing":

@@ -7,6 +7,7 @@ checked here; references between ids are cross-checked in ``validate``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -214,7 +215,7 @@ class Story(Strict):
     endings: list[Ending] = Field(default_factory=list)
 
 
-def expand_days(days: list[str]) -> list[str]:
+def expand_days(days: Sequence[str]) -> list[str]:
     out: list[str] = []
     for d in days:
         if d == "daily":

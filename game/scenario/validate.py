@@ -7,10 +7,12 @@ probably not what the writer meant.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
+from typing import Protocol
 
 from pydantic import BaseModel
 
-from game.engine.clock import parse_hhmm
+from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_refs
 from .errors import StoryProblem
@@ -18,6 +20,13 @@ from .schema import Story
 from .toml_lines import LineMap, Path
 
 SPECIAL_AGENTS = ("player", "anyone")
+
+
+class _Named(Protocol):
+    """Anything a story lists under an id: a location, an item, a character..."""
+
+    @property
+    def id(self) -> str: ...
 
 
 class _Checker:
@@ -57,10 +66,11 @@ _NOUN = {"location": "location", "item": "item", "agent": "character", "fact": "
 def cross_check(story: Story, name: str, lines: LineMap
                 ) -> tuple[list[StoryProblem], list[StoryProblem]]:
     c = _Checker(story, name, lines)
-    groups = {"location": ("locations", story.locations), "item": ("items", story.items),
-              "agent": ("characters", story.characters), "fact": ("facts", story.facts),
-              "plot": ("plots", story.plots), "clue": ("clues", story.clues),
-              "ending": ("endings", story.endings)}
+    groups: dict[str, tuple[str, Sequence[_Named]]] = {
+        "location": ("locations", story.locations), "item": ("items", story.items),
+        "agent": ("characters", story.characters), "fact": ("facts", story.facts),
+        "plot": ("plots", story.plots), "clue": ("clues", story.clues),
+        "ending": ("endings", story.endings)}
     for kind, (key, entries) in groups.items():
         seen: set[str] = set()
         for i, entry in enumerate(entries):
@@ -177,7 +187,7 @@ def _within_hours(hours: list[str], start: int, end: int) -> bool:
     for span in hours:
         a, b = (parse_hhmm(x) for x in span.split("-"))
         if b <= a:
-            b += 24 * 60
+            b += MINUTES_PER_DAY
         if a <= start and end <= b:
             return True
     return False
