@@ -8,14 +8,13 @@ player does not have) is refused before any time passes.
 from __future__ import annotations
 
 from game.commands import MAX_ACCUSED, Command, CommandError, Outcome
-from game.engine.actions import WAIT, Action
+from game.engine.actions import WAIT, WAIT_MINUTES, Action
 
 from .lookup import Lookup
 from .play import Play
 
 COUNTS = ("motive", "means", "opportunity")
 ACCUSE_MINUTES = 30
-WAIT_STEP = 15
 
 
 def prepare_accuse(play: Play, look: Lookup, cmd: Command) -> Command:
@@ -56,7 +55,7 @@ def judge(play: Play, entries: list[dict[str, str]]) -> bool:
 def run_accuse(play: Play, cmd: Command) -> Outcome:
     verdict = judge(play, cmd.extra)
     w = play.world
-    w.perform(play.player, Action(WAIT, play.here(), duration=WAIT_STEP))
+    w.perform(play.player, Action(WAIT, play.here(), duration=WAIT_MINUTES))
     play.run_to(w.now + ACCUSE_MINUTES)
     play.notebook.accusations.append({"loop": play.loop, "t": w.now, "entries": cmd.extra,
                                       "confirmed": verdict})

@@ -8,7 +8,7 @@ resolves names without spending time; every ``run_*`` performs the canonical com
 from __future__ import annotations
 
 from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome, parse_time
-from game.engine.actions import GIVE, Action
+from game.engine.actions import GIVE, GIVE_MINUTES, Action
 
 from . import freetext, testimony
 from .clues import learn_fact
@@ -17,7 +17,7 @@ from .play import Play
 from .rules import STAY_MINUTES
 from .wording import the
 
-MINUTES = {"greet": 5, "ask": 10, "tell": 10, "show": 10, "warn": 10, "stay": 5, "give": 2}
+MINUTES = {"greet": 5, "ask": 10, "tell": 10, "show": 10, "warn": 10, "stay": 5}
 STAY_AFFINITY = 0.2  # a person keeps you company only if they like you at least this much
 WARNING_COST = 0.3  # affinity lost toward someone you are warned about
 WARNING_IMPORTANCE = 7
@@ -258,5 +258,5 @@ def prepare_give(play: Play, look: Lookup, cmd: Command) -> Command:
 def run_give(play: Play, cmd: Command) -> Outcome:
     w = play.world
     item, agent = w.items[cmd.target], w.agents[cmd.arg]
-    play.spend(Action(GIVE, agent.id, item=item.id, duration=MINUTES["give"]))
+    play.spend(Action(GIVE, agent.id, item=item.id, duration=GIVE_MINUTES))
     return Outcome([f"You give {the(item.name)} to {agent.name}."], speaker=agent.id)

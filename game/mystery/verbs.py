@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from game.commands import SKIP_KINDS, Command, CommandError, Outcome, parse_count, parse_time
-from game.engine.actions import MOVE, TAKE, WAIT, Action
+from game.engine.actions import MOVE, TAKE, TAKE_MINUTES, WAIT, WAIT_MINUTES, Action
 from game.engine.clock import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 from . import accusation, talk
@@ -21,8 +21,7 @@ from .lookup import Lookup
 from .play import Play
 from .wording import the
 
-MINUTES = {"search": 20, "take": 2}
-WAIT_MINUTES = 15
+MINUTES = {"search": 20}
 DEFAULT_WAIT = 30
 MAX_WAIT = 12 * MINUTES_PER_HOUR
 TONIGHT = 21 * MINUTES_PER_HOUR
@@ -186,7 +185,7 @@ def prepare_take(play: Play, look: Lookup, cmd: Command) -> Command:
 
 def run_take(play: Play, cmd: Command) -> Outcome:
     item = play.world.items[cmd.target]
-    play.spend(Action(TAKE, item=item.id, duration=MINUTES["take"]))
+    play.spend(Action(TAKE, item=item.id, duration=TAKE_MINUTES))
     out = Outcome([f"You take {the(item.name)}."])
     for fact_id in play.mystery["item_reveals"].get(item.id, []):
         out.new_clues += learn_fact(play, fact_id, the(item.name))
