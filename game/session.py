@@ -264,9 +264,7 @@ class GameSession:
         return self.world.calendar.format(t)
 
     def parse_time(self, text: str, prefer: str = "past") -> int:
-        w = self.world
-        return parse_time(text, now=w.now, loop_start_day=self.play.loop_start_day(),
-                          weekday_of_day0=w.calendar.start_date.weekday(), prefer=prefer)
+        return self.play.parse_time(text, prefer)
 
     @property
     def mind_may_block(self) -> bool:

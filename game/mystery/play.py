@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from game.commands import CommandError
+from game.commands import CommandError, parse_time
 from game.engine.actions import Action
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.model import Agent
@@ -66,6 +66,12 @@ class Play:
 
     def loop_start_day(self) -> int:
         return self.rules.state["loop_start"] // MINUTES_PER_DAY
+
+    def parse_time(self, text: str, prefer: str = "past") -> int:
+        """A time the player typed, as a world minute (see ``game.commands.parse_time``)."""
+        w = self.world
+        return parse_time(text, now=w.now, loop_start_day=self.loop_start_day(),
+                          weekday_of_day0=w.calendar.start_date.weekday(), prefer=prefer)
 
     def person_here(self, agent_id: str) -> Agent:
         """The agent, if they are alive and with the player; else a CommandError."""

@@ -7,7 +7,7 @@ resolves names without spending time; every ``run_*`` performs the canonical com
 
 from __future__ import annotations
 
-from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome, parse_time
+from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome
 from game.engine.actions import GIVE, GIVE_MINUTES, Action
 
 from . import freetext, testimony
@@ -59,13 +59,10 @@ def prepare_ask(play: Play, look: Lookup, cmd: Command) -> Command:
     who = look.person(cmd.target)
     play.person_here(who)
     topic = cmd.topic.strip().lower()
-    w = play.world
     if topic == "where":
         minute = cmd.minutes
         if cmd.arg:
-            minute = parse_time(cmd.arg, now=w.now, loop_start_day=play.loop_start_day(),
-                                weekday_of_day0=w.calendar.start_date.weekday(),
-                                prefer="past")
+            minute = play.parse_time(cmd.arg, prefer="past")
         elif not minute:
             raise CommandError("ask where they were at what time? e.g. 'where 20:00'")
         return Command("ask", target=who, topic="where", minutes=minute)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from game.commands import SKIP_KINDS, Command, CommandError, Outcome, parse_count, parse_time
+from game.commands import SKIP_KINDS, Command, CommandError, Outcome, parse_count
 from game.engine.actions import MOVE, TAKE, TAKE_MINUTES, WAIT, WAIT_MINUTES, Action
 from game.engine.clock import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
@@ -95,9 +95,7 @@ def prepare_skip(play: Play, look: Lookup, cmd: Command) -> Command:
     elif kind == "until":
         w = play.world
         if cmd.arg:
-            value = parse_time(cmd.arg, now=w.now, loop_start_day=play.loop_start_day(),
-                               weekday_of_day0=w.calendar.start_date.weekday(),
-                               prefer="future")
+            value = play.parse_time(cmd.arg, prefer="future")
         if value <= w.now:
             raise CommandError(f"{w.calendar.format(value)} has already passed")
     else:
