@@ -14,8 +14,8 @@ from game.engine.world import World
 from game.minds.llm import Budget, LLMConfig, LLMMind, schemas
 from tests.llm_fault_server import FaultServer, instance, schema_of
 
-FAST = {"model": "fault", "timeout": 0.5, "retries": 1, "backoff": 0.01, "backoff_max": 0.05,
-        "breaker_cooldown": 0.05}
+# A patient timeout: these tests count requests, and a busy machine must not add retries.
+FAST = {"model": "fault", "timeout": 30, "retries": 1, "breaker_cooldown": 0.05}
 SECRET_TEXT = "the knife lies under the harbour bridge"
 KNOWN_TEXT = "the baker saw a stranger at dawn"
 WITHHELD_TEXT = "the mayor owes money to the smuggler"
@@ -50,9 +50,11 @@ def test_falls_back_from_json_schema_to_json_object_like_llama_cpp_python() -> N
         mind = _mind(srv.base_url)
         assert mind.interpret_free_text("I want to leave", ["leave", "stay"]) in ("leave", "stay")
         assert mind.client.mode == "json_object"
-        assert srv.formats["json_schema"] == 1 and srv.formats["json_object"] == 1
+        # llama-cpp-python says no with a 500, which the SDK retries before we step down
+        rejected = 1 + FAST["retries"]
+        assert srv.formats["json_schema"] == rejected and srv.formats["json_object"] == 1
         mind.interpret_free_text("I want to stay", ["leave", "stay"])
-        assert srv.formats["json_schema"] == 1  # detected once, remembered
+        assert srv.formats["json_schema"] == rejected  # detected once, remembered
         assert mind.stats()["fallbacks"] == 0
         mind.close()
 

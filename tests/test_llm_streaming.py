@@ -105,7 +105,7 @@ def test_an_allowed_fact_streams_through() -> None:
 
 def test_streams_under_faults_never_crash_and_always_end_on_the_answer() -> None:
     with FaultServer(fault_rate=0.3, seed=5, hang=0.8, chunk_chars=6) as srv:
-        mind = _mind(srv.base_url)
+        mind = _mind(srv.base_url, cfg={"timeout": 0.5})  # shorter than the server's hang
         world = _world(mind)
         for i in range(40):
             shown: list[str] = []

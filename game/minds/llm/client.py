@@ -7,8 +7,11 @@ closed loop breaks), and lets the sync side submit coroutines and wait.
 
 Faults never escape as crashes: every failure becomes an ``LLMError`` with a short
 reason the mind turns into a scripted fallback. Transient faults (timeouts, 429,
-5xx, dropped connections) are retried with backoff; after enough consecutive
-connection failures a circuit breaker stops hammering a dead backend for a while.
+5xx, dropped connections) are retried by the openai SDK itself, which backs off and
+honours Retry-After. Only two things are ours: after enough consecutive connection
+failures a circuit breaker stops hammering a dead backend for a while, and a server
+that rejects a structured-output mode gets the next simpler one (a capability
+fallback, not a retry).
 
 The API key is held privately, never printed by ``repr``, and scrubbed from every
 error text this module produces.
@@ -21,7 +24,6 @@ import concurrent.futures
 import json
 import logging
 import os
-import random
 import threading
 import time
 from collections import Counter
@@ -35,6 +37,7 @@ from openai import AsyncOpenAI
 log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
+CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
 
 
 @dataclass
@@ -45,9 +48,9 @@ class LLMConfig:
     model: str = "local"
     api_key: str | None = field(default=None, repr=False)
     timeout: float = 30.0  # seconds per HTTP attempt
-    retries: int = 2  # extra attempts after a transient fault
-    backoff: float = 0.5  # first backoff; doubles each retry
-    backoff_max: float = 8.0  # cap, also for Retry-After
+    retries: int = 2  # extra attempts after a transient fault (the SDK's max_retries)
+    backoff: float = 0.5  # unused: the SDK paces its retries (kept: older callers pass it)
+    backoff_max: float = 8.0  # the longest pause between attempts a batch's deadline allows
     validation_retries: int = 2  # extra attempts after an invalid answer
     temperature: float = 0.0
     seed: int | None = 0
@@ -133,19 +136,17 @@ class _LoopThread:
 
 
 class LLMClient:
-    """Chat completions with structured output, retries, capability fallback and a breaker."""
+    """Chat completions with structured output, capability fallback and a breaker."""
 
     def __init__(self, config: LLMConfig) -> None:
         self.config = config
         self.__key = config.resolved_key()
         self.mode = config.mode if config.mode in MODES else MODES[0]
-        self.rejected_modes: list[str] = []
-        self.http_calls = 0
+        self.http_calls = 0  # HTTP requests really sent, the SDK's retries included
         self.errors: Counter[str] = Counter()
         self.consecutive_failures = 0
         self.open_until = 0.0
         self.last_error = ""
-        self._jitter = random.Random(0x5EED)  # backoff jitter only; never the world's RNG
         self._client: AsyncOpenAI | None = None
         self._loop: _LoopThread | None = None
         self._sem: asyncio.Semaphore | None = None
@@ -196,9 +197,17 @@ class LLMClient:
 
     def _api(self) -> AsyncOpenAI:
         if self._client is None:
+            timeout = openai.Timeout(self.config.timeout,
+                                     connect=min(self.config.timeout, CONNECT_TIMEOUT))
+            http = openai.DefaultAsyncHttpxClient(
+                timeout=timeout, event_hooks={"request": [self._count_request]})
             self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
-                                       max_retries=0, timeout=self.config.timeout)
+                                       max_retries=max(0, self.config.retries),
+                                       timeout=timeout, http_client=http)
         return self._client
+
+    async def _count_request(self, request: Any) -> None:
+        self.http_calls += 1
 
     def semaphore(self) -> asyncio.Semaphore:
         if self._sem is None:
@@ -231,15 +240,14 @@ class LLMClient:
     async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
                        name: str, max_tokens: int,
                        on_delta: DeltaFn | None = None) -> Completion:
-        """One structured completion, retried on transient faults. Raises LLMError.
+        """One structured completion; the SDK has already retried transient faults.
+        Raises LLMError.
 
         With ``on_delta`` the answer is streamed: it is called with the text received so
         far after every chunk, and with None when an attempt starts over."""
-        attempt = 0
-        while True:
+        for _ in MODES:  # each pass sends a simpler mode than the last, so this ends
             if not self.available():
                 raise Unreachable(f"backend unreachable: {self.last_error}")
-            delay = self._backoff(attempt)
             sent = self.mode
             try:
                 async with self.semaphore():
@@ -249,37 +257,36 @@ class LLMClient:
                     return await self._once(messages, schema, name, max_tokens, sent)
             except openai.APITimeoutError:
                 self._fail("timeout", "request timed out", connection=True)
-                err: LLMError = TransientError("timeout")
+                raise TransientError("timeout") from None
             except openai.APIConnectionError as exc:
                 self._fail("connection", f"connection failed ({type(exc.__cause__).__name__})",
                            connection=True)
-                err = Unreachable(f"connection failed: {self.last_error}")
-            except openai.RateLimitError as exc:
-                self._fail("429", "rate limited (429)", connection=False)
-                delay = max(delay, self._retry_after(exc))
-                err = TransientError("rate limited (429)")
+                raise Unreachable(f"connection failed: {self.last_error}") from None
             except openai.APIStatusError as exc:
                 if self._downgrade(exc, sent):
                     continue
-                status = exc.status_code
-                self._fail(str(status), f"HTTP {status}", connection=False)
-                if status < 500 and status not in (408, 409):
-                    raise LLMError(f"HTTP {status}") from None
-                err = TransientError(f"HTTP {status}")
+                raise self._status_error(exc) from None
             except LLMError:
                 raise
             except Exception as exc:  # noqa: BLE001 - an odd body must not crash the game
                 self._fail("other", f"unexpected {type(exc).__name__}", connection=False)
-                err = BadAnswer(f"unexpected {type(exc).__name__}")
-            attempt += 1
-            if attempt > self.config.retries:
-                raise err
-            await asyncio.sleep(delay)
+                raise BadAnswer(f"unexpected {type(exc).__name__}") from None
+        raise LLMError("the server accepted no structured-output mode")
+
+    def _status_error(self, exc: openai.APIStatusError) -> LLMError:
+        """An HTTP error the SDK gave up on, as a key-free LLMError."""
+        status = exc.status_code
+        if status == 429:
+            self._fail("429", "rate limited (429)", connection=False)
+            return TransientError("rate limited (429)")
+        self._fail(str(status), f"HTTP {status}", connection=False)
+        if status < 500 and status not in (408, 409):
+            return LLMError(f"HTTP {status}")
+        return TransientError(f"HTTP {status}")
 
     def _request(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                  max_tokens: int, mode: str) -> dict[str, Any]:
         """Keyword arguments for one chat completion in the server's structured-output mode."""
-        self.http_calls += 1
         extra: dict[str, Any] = {}
         if mode == "json_schema":
             extra["response_format"] = {"type": "json_schema", "json_schema": {
@@ -292,8 +299,7 @@ class LLMClient:
         if self.config.seed is not None:
             kwargs["seed"] = self.config.seed
         return {"model": self.config.model, "messages": messages, "max_tokens": max_tokens,
-                "temperature": self.config.temperature, "timeout": self.config.timeout,
-                "extra_body": extra or None, **kwargs}
+                "temperature": self.config.temperature, "extra_body": extra or None, **kwargs}
 
     async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                     max_tokens: int, mode: str) -> Completion:
@@ -372,26 +378,8 @@ class LLMClient:
             return True  # another request already adapted
         log.info("LLM server rejected %s (%s); falling back to %s", self.mode,
                  self.redact(body[:300]), nxt)
-        self.rejected_modes.append(self.mode)
         self.mode = nxt
         return True
-
-    def _backoff(self, attempt: int) -> float:
-        base = self.config.backoff * (2 ** max(0, attempt - 1))
-        return min(self.config.backoff_max, base * (0.75 + 0.5 * self._jitter.random()))
-
-    def _retry_after(self, exc: openai.APIStatusError) -> float:
-        headers = exc.response.headers if exc.response is not None else {}
-        raw = headers.get("retry-after-ms")
-        try:
-            if raw is not None:
-                return min(self.config.backoff_max, float(raw) / 1000)
-            raw = headers.get("retry-after")
-            if raw is not None:
-                return min(self.config.backoff_max, max(0.0, float(raw)))
-        except ValueError:
-            pass
-        return 0.0
 
 
 def _with_schema(messages: list[dict[str, str]], schema: dict[str, Any]) -> list[dict[str, str]]:
