@@ -4,7 +4,8 @@ from .budget import Budget, BudgetExhausted
 from .cache import ResponseCache, request_key
 from .client import LLMClient, LLMConfig, LLMError
 from .local import LocalServer, LocalServerError, llama_cpp_available
-from .mind import LLMMind, PlayerAnswer
+from .mind import LLMMind
+from .player import PlayerAnswer
 from .recorder import Recorder
 
 __all__ = ["Budget", "BudgetExhausted", "LLMClient", "LLMConfig", "LLMError", "LLMMind",
