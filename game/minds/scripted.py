@@ -27,15 +27,11 @@ RECENT_TALK_MINUTES = 180
 class ScriptedMind:
     name = "scripted"
 
-    def __init__(self) -> None:
-        self.decisions = 0
-
     # ------------------------------------------------------------------ decide
     def decide(self, world: World, situations: list[Situation]) -> list[Action]:
         return [self.choose(world, s) for s in situations]
 
     def choose(self, world: World, s: Situation) -> Action:
-        self.decisions += 1
         agent = world.agents[s.agent_id]
         target = self._target_location(world, s)
         sociable = (s.location == target and not agent.is_player

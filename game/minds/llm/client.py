@@ -105,8 +105,6 @@ class Completion:
     text: str
     prompt_tokens: int
     completion_tokens: int
-    mode: str
-    finish_reason: str = ""
 
 
 class _LoopThread:
@@ -320,8 +318,7 @@ class LLMClient:
             raise BadAnswer("empty answer")
         usage = resp.usage
         return Completion(text, usage.prompt_tokens if usage else 0,
-                          usage.completion_tokens if usage else 0, mode,
-                          choice.finish_reason or "")
+                          usage.completion_tokens if usage else 0)
 
     async def _streamed(self, messages: list[dict[str, str]], schema: dict[str, Any],
                         name: str, max_tokens: int, mode: str,
@@ -331,7 +328,7 @@ class LLMClient:
         request = self._request(messages, schema, name, max_tokens, mode)
         stream = await self._api().chat.completions.create(**request, stream=True)
         parts: list[str] = []
-        refusal, finish, usage = "", "", None
+        refusal, usage = "", None
         async for chunk in stream:
             usage = getattr(chunk, "usage", None) or usage
             if not chunk.choices:
@@ -343,7 +340,6 @@ class LLMClient:
             if delta is not None and delta.content:
                 parts.append(delta.content)
                 on_delta("".join(parts))
-            finish = choice.finish_reason or finish
         self.consecutive_failures = 0
         if refusal:
             self.errors["refusal"] += 1
@@ -357,7 +353,7 @@ class LLMClient:
         else:  # most servers send no usage in a stream: estimate (~4 characters a token)
             prompt = sum(len(m.get("content") or "") for m in request["messages"]) // 4
             completion = len(text) // 4 + 1
-        return Completion(text, prompt, completion, mode, finish)
+        return Completion(text, prompt, completion)
 
     def _downgrade(self, exc: openai.APIStatusError, sent: str) -> bool:
         """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt.
