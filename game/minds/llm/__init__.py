@@ -2,7 +2,8 @@
 
 from .budget import Budget
 from .cache import ResponseCache, request_key
-from .client import LLMClient, LLMConfig, LLMError
+from .client import LLMClient, LLMError
+from .config import LLMConfig
 from .local import LocalServer, LocalServerError, llama_cpp_available
 from .mind import LLMMind
 from .player import PlayerAnswer

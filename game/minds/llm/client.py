@@ -23,58 +23,22 @@ import asyncio
 import concurrent.futures
 import json
 import logging
-import os
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any
 
 import openai
 from openai import AsyncOpenAI
 
+from .breaker import Breaker
+from .config import LLMConfig
+
 log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
 CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
-
-
-@dataclass
-class LLMConfig:
-    """Where the model lives and how patiently to talk to it."""
-
-    base_url: str = "http://127.0.0.1:8000/v1"
-    model: str = "local"
-    api_key: str | None = field(default=None, repr=False)
-    timeout: float = 30.0  # seconds per HTTP attempt
-    retries: int = 2  # extra attempts after a transient fault (the SDK's max_retries)
-    backoff: float = 0.5  # unused: the SDK paces its retries (kept: older callers pass it)
-    backoff_max: float = 8.0  # the longest pause between attempts a batch's deadline allows
-    validation_retries: int = 2  # extra attempts after an invalid answer
-    temperature: float = 0.0
-    seed: int | None = 0
-    concurrency: int = 8
-    breaker_threshold: int = 3  # consecutive connection failures that open the breaker
-    breaker_cooldown: float = 30.0  # seconds of scripted play before trying again
-    mode: str = "auto"  # auto | json_schema | json_object | plain
-
-    def resolved_key(self) -> str:
-        """Explicit key, else HINDSIGHT_API_KEY, else OPENAI_API_KEY; local servers need none."""
-        return (self.api_key or os.environ.get("HINDSIGHT_API_KEY")
-                or os.environ.get("OPENAI_API_KEY") or "no-key")
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any]) -> LLMConfig:
-        """Build from a config-file table; unknown keys are ignored (forward compatible)."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def public(self) -> dict[str, Any]:
-        """The config as plain data without the key (for reports and saves)."""
-        data = asdict(self)
-        data.pop("api_key", None)
-        return data
 
 
 class LLMError(Exception):
@@ -142,8 +106,7 @@ class LLMClient:
         self.mode = config.mode if config.mode in MODES else MODES[0]
         self.http_calls = 0  # HTTP requests really sent, the SDK's retries included
         self.errors: Counter[str] = Counter()
-        self.consecutive_failures = 0
-        self.open_until = 0.0
+        self.breaker = Breaker(config.breaker_threshold, config.breaker_cooldown)
         self.last_error = ""
         self._client: AsyncOpenAI | None = None
         self._loop: _LoopThread | None = None
@@ -214,7 +177,7 @@ class LLMClient:
 
     # ----------------------------------------------------------------- status
     def available(self) -> bool:
-        return time.monotonic() >= self.open_until
+        return self.breaker.available()
 
     @property
     def status(self) -> str:
@@ -226,13 +189,8 @@ class LLMClient:
     def _fail(self, kind: str, reason: str, *, connection: bool) -> None:
         self.errors[kind] += 1
         self.last_error = self.redact(reason)[:200]
-        if connection:
-            self.consecutive_failures += 1
-            if self.consecutive_failures >= self.config.breaker_threshold:
-                self.open_until = time.monotonic() + self.config.breaker_cooldown
-                log.warning("%s", self.status)
-        else:
-            self.consecutive_failures = 0
+        if self.breaker.failed(connection=connection):
+            log.warning("%s", self.status)
 
     # ------------------------------------------------------------------- call
     async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
@@ -303,7 +261,7 @@ class LLMClient:
                     max_tokens: int, mode: str) -> Completion:
         resp = await self._api().chat.completions.create(
             **self._request(messages, schema, name, max_tokens, mode))
-        self.consecutive_failures = 0
+        self.breaker.succeeded()
         if not resp.choices:
             self.errors["empty"] += 1
             raise BadAnswer("empty answer (no choices)")
@@ -340,7 +298,7 @@ class LLMClient:
             if delta is not None and delta.content:
                 parts.append(delta.content)
                 on_delta("".join(parts))
-        self.consecutive_failures = 0
+        self.breaker.succeeded()
         if refusal:
             self.errors["refusal"] += 1
             raise BadAnswer("refusal")

@@ -35,7 +35,8 @@ from game.minds.scripted import ScriptedMind
 from . import day_plans, player, prompts, routing, schemas
 from .budget import Budget
 from .cache import ResponseCache
-from .client import LLMClient, LLMConfig
+from .client import LLMClient
+from .config import LLMConfig
 from .journal import Journal, Thought
 from .player import PlayerAnswer
 from .recorder import Recorder

@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from . import schemas
 from .budget import Budget
 from .cache import ResponseCache, request_key
-from .client import BadAnswer, DeltaFn, LLMClient, LLMConfig, LLMError
+from .client import BadAnswer, DeltaFn, LLMClient, LLMError
+from .config import LLMConfig
 from .recorder import Recorder, Slot
 
 DEADLINE_SLACK = 10.0  # seconds on top of the worst case of a batch's retries
