@@ -77,7 +77,8 @@ class FaultServer:
                  responder: Callable[[dict[str, Any]], str] | None = None,
                  chunk_chars: int = 8, chunk_delay: float = 0.0,
                  script: tuple[str, ...] = (), retry_after: str = "0.01",
-                 hold: int = 0, hold_timeout: float = 10.0) -> None:
+                 hold: int = 0, hold_timeout: float = 10.0,
+                 api_key: str | None = None) -> None:
         self.fault_rate = fault_rate
         self.faults = faults
         self.latency = latency
@@ -92,6 +93,8 @@ class FaultServer:
         self.retry_after = retry_after  # seconds, sent with 429/500/503
         self.hold = hold  # requests held until this many are in flight together
         self.hold_timeout = hold_timeout
+        self.api_key = api_key  # when set, any other key gets 401 (as OpenAI answers)
+        self.listed = 0  # GET /v1/models
         self.in_flight = 0
         self.max_in_flight = 0
         self.rng = random.Random(seed)
@@ -118,12 +121,25 @@ class FaultServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
+                with server.lock:
+                    server.listed += 1
+                if not self._authorized():
+                    return
                 self._json(200, {"object": "list", "data": [{"id": "fault", "object": "model"}]})
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                server._handle(self, body)
+                if self._authorized():
+                    server._handle(self, body)
+
+            def _authorized(self) -> bool:
+                if server.api_key is None or \
+                        self.headers.get("authorization") == f"Bearer {server.api_key}":
+                    return True
+                self._json(401, {"error": {"message": "Incorrect API key provided",
+                                           "type": "invalid_request_error"}})
+                return False
 
             def _json(self, code: int, payload: Any, headers: dict[str, str] | None = None
                       ) -> None:

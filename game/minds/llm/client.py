@@ -23,7 +23,9 @@ import asyncio
 import concurrent.futures
 import json
 import logging
+import socket
 import threading
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
 CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
+PROBE_TIMEOUT = 5.0  # seconds the start-up check waits for the server to answer
 
 
 class LLMError(Exception):
@@ -191,6 +194,35 @@ class LLMClient:
         self.last_error = self.redact(reason)[:200]
         if self.breaker.failed(connection=connection):
             log.warning("%s", self.status)
+
+    def check_reachable(self, timeout: float = PROBE_TIMEOUT) -> str | None:
+        """Ask the server once (``models.list``, no retries) whether it is there.
+
+        None if it answers at all; otherwise one plain, key-free sentence for the player.
+        A server that does not answer also trips the breaker, so the town goes on with
+        scripted minds at once instead of waiting out timeouts decision by decision.
+        """
+        try:
+            self.run(self._probe(timeout), timeout + CONNECT_TIMEOUT)
+            return None
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            problem, said = f"HTTP {exc.status_code}", "refused the API key"
+        except openai.APIStatusError:
+            return None  # it answered; /models may just not be served there
+        except (openai.APITimeoutError, TransientError):
+            problem, said = f"no answer within {timeout:g} s", "did not answer"
+        except openai.APIConnectionError as exc:
+            problem, said = _connection_problem(exc), "did not answer"
+        except Exception as exc:  # noqa: BLE001 - a probe must never crash the game
+            problem, said = f"unexpected {type(exc).__name__}", "did not answer"
+        self.errors["unreachable"] += 1
+        self.last_error = self.redact(problem)
+        self.breaker.trip()
+        return self.redact(f"The model server at {_shown_url(self.config.base_url)} {said} "
+                           f"({problem}); the town runs on scripted minds.")
+
+    async def _probe(self, timeout: float) -> None:
+        await self._api().with_options(timeout=timeout, max_retries=0).models.list()
 
     # ------------------------------------------------------------------- call
     async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
@@ -345,3 +377,25 @@ def _with_schema(messages: list[dict[str, str]], schema: dict[str, Any]) -> list
             m["content"] = m["content"] + note
             return out
     return [{"role": "system", "content": note.strip()}, *out]
+
+
+def _connection_problem(exc: BaseException) -> str:
+    """Why a connection failed, in a few plain words (from the exception's causes)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, socket.gaierror):
+            return "unknown host"
+        seen = seen.__cause__ or seen.__context__
+    return "connection failed"
+
+
+def _shown_url(url: str) -> str:
+    """The URL without any user:password part."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

@@ -38,6 +38,7 @@ from .cache import ResponseCache
 from .client import LLMClient
 from .config import LLMConfig
 from .journal import Journal, Thought
+from .local import LocalServer
 from .player import PlayerAnswer
 from .recorder import Recorder
 from .resolver import Fallback, Request, Resolver
@@ -68,8 +69,10 @@ class LLMMind:
                  calls_per_agent_day: int = 6, decisions_per_agent_day: int = 1,
                  route: str = "social", max_tokens: dict[str, int] | None = None,
                  talk_lines: int = 4, talk_chars: int = 120,
-                 separate_talks: bool = False, think_ahead: bool | None = None) -> None:
+                 separate_talks: bool = False, think_ahead: bool | None = None,
+                 local_server: LocalServer | None = None) -> None:
         self.config = config or LLMConfig()
+        self.local_server = local_server  # a model server this mind owns (stopped by close)
         self.client = LLMClient(self.config)
         self.recorder = recorder or Recorder("record")
         self.budget = budget or Budget()
@@ -383,6 +386,16 @@ class LLMMind:
         """Every answer used, as plain data for the save file (no keys, no config)."""
         return self.recorder.to_state()
 
+    def check_reachable(self) -> str | None:
+        """None if the model server answers (or this mind only replays a record); else
+        one plain sentence for the player, and the town plays on scripted minds."""
+        if self.recorder.mode == "replay":
+            return None
+        return self.client.check_reachable()
+
     def close(self) -> None:
+        """Release the client's thread and connections, and stop a server it owns."""
         self.client.close()
+        if self.local_server is not None:
+            self.local_server.stop()
 
