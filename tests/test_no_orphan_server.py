@@ -16,15 +16,14 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from game.minds.llm.local import SERVER_MODULE, llama_cpp_available
+from tests.processes import Process, cmdline, running, stat, until
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "game", "simulate", "story/tutorial.toml", "--days", "1",
@@ -40,54 +39,20 @@ pytestmark = [
                        reason="llama-cpp-python is not installed (pip install -e '.[local]')"),
 ]
 
-Process = tuple[int, int]  # (pid, start time in clock ticks since boot): survives pid reuse
-
-
-def _stat(pid: int) -> tuple[int, str, int] | None:
-    """(parent pid, state, start time) of a process, or None if there is none."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2:].split()  # the name may hold spaces and parens
-    return int(fields[1]), fields[0], int(fields[19])
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
 
 def _servers_started_by(parent: int) -> set[Process]:
     found = set()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        stat = _stat(int(entry))
-        if stat is not None and stat[0] == parent and SERVER_MODULE in _cmdline(int(entry)):
-            found.add((int(entry), stat[2]))
+        info = stat(int(entry))
+        if info is not None and info[0] == parent and SERVER_MODULE in cmdline(int(entry)):
+            found.add((int(entry), info[2]))
     return found
 
 
-def _running(process: Process) -> bool:
-    """Still the same process, and not a zombie waiting for init to reap it."""
-    stat = _stat(process[0])
-    return stat is not None and stat[2] == process[1] and stat[1] not in ("Z", "X")
-
-
-def _until(condition: Callable[[], bool], deadline: float) -> bool:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
-
-
 def _answers(process: Process) -> bool:
-    port = re.search(r"--port (\d+)", _cmdline(process[0]))
+    port = re.search(r"--port (\d+)", cmdline(process[0]))
     if port is None:
         return False
     try:
@@ -113,8 +78,8 @@ def test_no_llama_server_outlives_the_cli(ending: str | signal.Signals,
             servers.update(_servers_started_by(cli.pid))
             return bool(servers) or cli.poll() is not None
 
-        assert _until(started, SERVER_DEADLINE) and servers, log.read_text()[-2000:]
-        assert _until(lambda: all(_answers(s) for s in servers) or cli.poll() is not None,
+        assert until(started, SERVER_DEADLINE) and servers, log.read_text()[-2000:]
+        assert until(lambda: all(_answers(s) for s in servers) or cli.poll() is not None,
                       SERVER_DEADLINE), log.read_text()[-2000:]
         if isinstance(ending, signal.Signals):
             assert cli.poll() is None, "the CLI ended before it could be signalled"
@@ -122,14 +87,14 @@ def test_no_llama_server_outlives_the_cli(ending: str | signal.Signals,
         code = cli.wait(RUN_DEADLINE)
         if ending == "normal exit":
             assert code == 0, log.read_text()[-2000:]
-        _until(lambda: not any(_running(s) for s in servers), GONE_DEADLINE)
-        survivors = [s for s in servers if _running(s)]
+        until(lambda: not any(running(s) for s in servers), GONE_DEADLINE)
+        survivors = [s for s in servers if running(s)]
         assert survivors == [], f"llama server(s) outlived the CLI: {survivors}"
         assert len(servers) == 1
     finally:
         if cli.poll() is None:
             cli.kill()
             cli.wait()
-        for pid, _ in [s for s in servers if _running(s)]:
+        for pid, _ in [s for s in servers if running(s)]:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
