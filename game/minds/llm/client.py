@@ -239,6 +239,7 @@ class LLMClient:
             sent = self.mode
             try:
                 async with self.semaphore():
+                    sent = self.mode  # a request ahead in the queue may have stepped it down
                     if on_delta is not None:
                         return await self._streamed(messages, schema, name, max_tokens, sent,
                                                     on_delta)
