@@ -29,7 +29,10 @@ def make_mind(backend: str = "scripted", *, base_url: str | None = None,
         return LLMMind(replay_config, recorder=Recorder("replay", record))
     if backend == "local":
         server = LocalServer(gguf).start()
-        return LLMMind(LLMConfig(base_url=server.base_url, model="local"), local_server=server)
+        # llama-cpp-python answers one request at a time: queue them here, where the
+        # wait does not count against the HTTP timeout
+        local = LLMConfig(base_url=server.base_url, model="local", concurrency=1)
+        return LLMMind(local, local_server=server)
     config = LLMConfig()
     if base_url:
         config.base_url = base_url

