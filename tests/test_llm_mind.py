@@ -299,3 +299,17 @@ def test_concurrent_rejections_step_the_mode_down_only_once() -> None:
     assert all(a in s.allowed for a, s in zip(actions, situations, strict=True))
     assert mind.client.mode == "json_object" and srv.formats["json_object"] >= 8
     assert mind.stats()["generated_decisions"] == 8
+
+
+def test_requests_queued_behind_a_rejection_send_the_stepped_down_mode() -> None:
+    """One request at a time (as for llama-cpp-python): only the first meets the 500."""
+    with FaultServer(reject_json_schema=True) as srv:
+        mind = _mind(srv.base_url, route="all", calls_per_agent_day=100,
+                     decisions_per_agent_day=100, cfg={"concurrency": 1})
+        world = World(synthetic_spec(4, 6, seed=2), 3, mind)
+        situations = [world.situation(a) for a in world.order]
+        mind.decide(world, situations)
+        mind.close()
+    assert srv.formats["json_schema"] == 1 + FAST["retries"]  # the SDK's tries, then no more
+    assert srv.formats["json_object"] == len(situations) == 4
+    assert mind.stats()["generated_decisions"] == 4
