@@ -33,12 +33,12 @@ def make_mind(backend: str = "scripted", *, base_url: str | None = None,
         # wait does not count against the HTTP timeout
         local = LLMConfig(base_url=server.base_url, model="local", concurrency=1)
         return LLMMind(local, local_server=server)
-    config = LLMConfig()
+    settings = LLMConfig()
     if base_url:
-        config.base_url = base_url
+        settings.base_url = base_url
     if model:
-        config.model = model
-    return LLMMind(config)
+        settings.model = model
+    return LLMMind(settings)
 
 
 def close_mind(mind: Any) -> None:

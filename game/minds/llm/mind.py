@@ -246,21 +246,21 @@ class LLMMind:
             self.journal.ask(world.now, f"day|{day}")
             others = [a.id for a in world.order if a.id != agent_id and a.alive
                       and not a.controlled and a.plan_day != day]
-            built = [(a, day_plans.plan_request(world, a, day)) for a in [agent_id, *others]]
-            wanted = [(a, b) for a, b in built if b[1] is not None
-                      and self._charge(world, a, "plan")]
-            results = self.resolver.resolve([req for _, (_, req) in wanted])
-            for (a, (_, req)), res in zip(wanted, results, strict=True):
-                assert req is not None
+            built = [(a, day_plans.plan_request(world, a, day)[1])
+                     for a in [agent_id, *others]]
+            wanted = [(a, req) for a, req in built
+                      if req is not None and self._charge(world, a, "plan")]
+            results = self.resolver.resolve([req for _, req in wanted])
+            for (a, req), res in zip(wanted, results, strict=True):
                 self.journal.keep_plan(world.now, f"{a}|{day}", req.key, res)
-        blocks, req = day_plans.plan_request(world, agent_id, day)
-        if req is None:
+        blocks, own = day_plans.plan_request(world, agent_id, day)
+        if own is None:
             return blocks
         ready = self.journal.plans.get(f"{agent_id}|{day}")
-        if ready is not None and ready[0] == self.resolver.request_hash(req):
+        if ready is not None and ready[0] == self.resolver.request_hash(own):
             res = ready[1]
         elif self._charge(world, agent_id, "plan"):
-            res = self._ask(req)
+            res = self._ask(own)
         else:
             return blocks
         if isinstance(res, Fallback):
