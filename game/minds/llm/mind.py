@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 
 MAX_TOKENS = {"choose": 24, "plan": 48, "reflect": 180, "importance": 128, "answer": 160,
               "intent": 24}  # "talk" is sized from the conversation limits
-
-
 IMPORTANCE_AGENTS_PER_CALL = 3  # one call rates a few agents' days: fewer, larger requests
 STALE_THOUGHT = 90  # minutes after which a thought no longer fits the situation
 
