@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 import threading
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,3 +148,26 @@ def test_a_session_say_streams_from_another_thread() -> None:
     texts = [text for _, text in seen]
     assert len(texts) > 5 and texts[-1] == LONG_REPLY
     assert s.history[-1]["verb"] == "say"
+
+
+def test_closing_the_client_mid_stream_leaves_no_request_behind(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A stream cut off by close() (the player quit while a reply came in) is wound
+    down on the client's loop, not left pending for the garbage collector to report."""
+    from game.minds.llm.client import LLMClient
+    from game.minds.llm.config import LLMConfig
+
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    with FaultServer(responder=_answer(LONG_REPLY), chunk_chars=2, chunk_delay=0.05) as srv:
+        client = LLMClient(LLMConfig(base_url=srv.base_url, model="fault", timeout=30))
+        started = threading.Event()
+        request = client.submit(client.complete(
+            [{"role": "user", "content": "Lovely morning?"}],
+            {"type": "object", "properties": {"reply": {"type": "string"}}}, "answer", 200,
+            on_delta=lambda text: started.set() if text else None))
+        assert started.wait(60)
+        client.close()
+        assert request.cancelled() or request.done()
+        del request
+        gc.collect()
+    assert "Task was destroyed" not in caplog.text

@@ -42,6 +42,7 @@ log = logging.getLogger("game.minds.llm")
 MODES = ("json_schema", "json_object", "plain")
 CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
 PROBE_TIMEOUT = 5.0  # seconds the start-up check waits for the server to answer
+CLOSE_SECONDS = 5.0  # the most closing the client may take, per step
 
 
 class LLMError(Exception):
@@ -94,10 +95,26 @@ class _LoopThread:
     def close(self) -> None:
         if self.loop.is_closed():
             return
+        try:  # let streams close and abandoned requests end before the loop goes
+            asyncio.run_coroutine_threadsafe(_wind_down(), self.loop).result(CLOSE_SECONDS)
+        except Exception:  # noqa: BLE001 - closing must never raise
+            pass
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
+        self.thread.join(CLOSE_SECONDS)
         if not self.thread.is_alive():
             self.loop.close()
+
+
+async def _wind_down() -> None:
+    """What ``asyncio.run`` does on its way out: cancel what is left (a request whose
+    answer nobody will read), then close async generators (an unfinished stream)."""
+    await asyncio.sleep(0)  # closings already handed to this loop get their tasks
+    rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in rest:
+        task.cancel()
+    if rest:
+        await asyncio.wait(rest, timeout=CLOSE_SECONDS)
+    await asyncio.get_running_loop().shutdown_asyncgens()
 
 
 class LLMClient:
@@ -151,7 +168,7 @@ class LLMClient:
             return
         if self._client is not None:
             try:
-                self._loop.run(self._client.close(), 5)
+                self._loop.run(self._client.close(), CLOSE_SECONDS)
             except Exception:  # noqa: BLE001 - closing must never raise
                 pass
             self._client = None
