@@ -1,9 +1,4 @@
-"""The backend: one AsyncOpenAI client on its own event-loop thread.
-
-Why a thread: the engine calls minds synchronously, but decisions due at the same
-minute should go out concurrently. A dedicated loop that lives as long as the
-client keeps AsyncOpenAI's connection pool bound to one loop (a client bound to a
-closed loop breaks), and lets the sync side submit coroutines and wait.
+"""The backend: one AsyncOpenAI client on its own event-loop thread (``loop.py``).
 
 Faults never escape as crashes: every failure becomes an ``LLMError`` with a short
 reason the mind turns into a scripted fallback. Transient faults (timeouts, 429,
@@ -24,7 +19,6 @@ import concurrent.futures
 import json
 import logging
 import socket
-import threading
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Coroutine
@@ -36,13 +30,13 @@ from openai import AsyncOpenAI
 
 from .breaker import Breaker
 from .config import LLMConfig
+from .loop import CLOSE_SECONDS, LoopThread
 
 log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
 CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
 PROBE_TIMEOUT = 5.0  # seconds the start-up check waits for the server to answer
-CLOSE_SECONDS = 5.0  # the most closing the client may take, per step
 
 
 class LLMError(Exception):
@@ -75,48 +69,6 @@ class Completion:
     completion_tokens: int
 
 
-class _LoopThread:
-    """An event loop running forever on a daemon thread."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="hindsight-llm",
-                                       daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
-        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        try:
-            return fut.result(deadline)
-        except concurrent.futures.TimeoutError:
-            fut.cancel()
-            raise TransientError("overall deadline exceeded") from None
-
-    def close(self) -> None:
-        if self.loop.is_closed():
-            return
-        try:  # let streams close and abandoned requests end before the loop goes
-            asyncio.run_coroutine_threadsafe(_wind_down(), self.loop).result(CLOSE_SECONDS)
-        except Exception:  # noqa: BLE001 - closing must never raise
-            pass
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(CLOSE_SECONDS)
-        if not self.thread.is_alive():
-            self.loop.close()
-
-
-async def _wind_down() -> None:
-    """What ``asyncio.run`` does on its way out: cancel what is left (a request whose
-    answer nobody will read), then close async generators (an unfinished stream)."""
-    await asyncio.sleep(0)  # closings already handed to this loop get their tasks
-    rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    for task in rest:
-        task.cancel()
-    if rest:
-        await asyncio.wait(rest, timeout=CLOSE_SECONDS)
-    await asyncio.get_running_loop().shutdown_asyncgens()
-
-
 class LLMClient:
     """Chat completions with structured output, capability fallback and a breaker."""
 
@@ -129,7 +81,7 @@ class LLMClient:
         self.breaker = Breaker(config.breaker_threshold, config.breaker_cooldown)
         self.last_error = ""
         self._client: AsyncOpenAI | None = None
-        self._loop: _LoopThread | None = None
+        self._loop: LoopThread | None = None
         self._sem: asyncio.Semaphore | None = None
 
     def __repr__(self) -> str:
@@ -145,15 +97,13 @@ class LLMClient:
 
     def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
         """Run a coroutine on the client's loop from synchronous code."""
-        if self._loop is None:
-            self._loop = _LoopThread()
-        return self._loop.run(coro, deadline)
+        return self.wait(self.submit(coro), deadline)
 
     def submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future[Any]:
         """Start a coroutine on the client's loop and return at once."""
         if self._loop is None:
-            self._loop = _LoopThread()
-        return asyncio.run_coroutine_threadsafe(coro, self._loop.loop)
+            self._loop = LoopThread()
+        return self._loop.submit(coro)
 
     def wait(self, future: concurrent.futures.Future[Any], deadline: float) -> Any:
         """The result of a submitted coroutine; a stuck one becomes a TransientError."""
@@ -168,7 +118,7 @@ class LLMClient:
             return
         if self._client is not None:
             try:
-                self._loop.run(self._client.close(), CLOSE_SECONDS)
+                self.run(self._client.close(), CLOSE_SECONDS)
             except Exception:  # noqa: BLE001 - closing must never raise
                 pass
             self._client = None
