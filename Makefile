@@ -25,7 +25,7 @@ play: $(VENV)/.stamp-play
 test: $(VENV)/.stamp-test
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VPY) -m pytest
 	$(RUFF) check game tests bench
-	$(MYPY) game/engine game/scenario
+	$(MYPY) game
 
 lint: $(VENV)/.stamp-test
 	$(RUFF) check game tests bench

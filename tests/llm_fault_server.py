@@ -3,11 +3,14 @@
 Valid answers are generated from the request's JSON schema (from
 ``response_format``, or from the ``SCHEMA:`` line in plain mode), choosing enum
 values with a RNG seeded by the request, so equal requests get equal answers.
-Faults, drawn at ``fault_rate``: timeout (hangs longer than the client waits),
-429 with Retry-After, 500/503, dropped connection, malformed JSON, truncated JSON,
-refusal, empty answer, garbage body. ``responder`` overrides the answer text (tests
-use it to play a malicious model). Like llama-cpp-python's server, it can reject
-``json_schema`` response formats.
+Faults, drawn at ``fault_rate`` (or played in order from ``script`` first): timeout
+(hangs longer than the client waits), 429 and 500/503 with a Retry-After, dropped
+connection, malformed JSON, truncated JSON, refusal, empty answer, garbage body.
+The server counts the most requests it ever had in flight at once, and ``hold`` keeps
+that many arriving requests waiting for each other, so a test can tell a concurrent
+batch from a sequential one by counting instead of timing. ``responder`` overrides
+the answer text (tests use it to play a malicious model). Like llama-cpp-python's
+server, it can reject ``json_schema`` response formats.
 """
 
 from __future__ import annotations
@@ -72,7 +75,10 @@ class FaultServer:
                  latency: float = 0.0, hang: float = 1.0, seed: int = 0,
                  reject_json_schema: bool = False, reject_json_object: bool = False,
                  responder: Callable[[dict[str, Any]], str] | None = None,
-                 chunk_chars: int = 8, chunk_delay: float = 0.0) -> None:
+                 chunk_chars: int = 8, chunk_delay: float = 0.0,
+                 script: tuple[str, ...] = (), retry_after: str = "0.01",
+                 hold: int = 0, hold_timeout: float = 10.0,
+                 api_key: str | None = None) -> None:
         self.fault_rate = fault_rate
         self.faults = faults
         self.latency = latency
@@ -83,8 +89,17 @@ class FaultServer:
         self.chunk_chars = chunk_chars  # streamed answers come in pieces this long
         self.chunk_delay = chunk_delay
         self.streamed = 0
+        self.script = list(script)  # faults for the first requests, in order ("" = none)
+        self.retry_after = retry_after  # seconds, sent with 429/500/503
+        self.hold = hold  # requests held until this many are in flight together
+        self.hold_timeout = hold_timeout
+        self.api_key = api_key  # when set, any other key gets 401 (as OpenAI answers)
+        self.listed = 0  # GET /v1/models
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
         self.requests = 0
         self.injected: Counter[str] = Counter()
         self.formats: Counter[str] = Counter()
@@ -106,12 +121,25 @@ class FaultServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
+                with server.lock:
+                    server.listed += 1
+                if not self._authorized():
+                    return
                 self._json(200, {"object": "list", "data": [{"id": "fault", "object": "model"}]})
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                server._handle(self, body)
+                if self._authorized():
+                    server._handle(self, body)
+
+            def _authorized(self) -> bool:
+                if server.api_key is None or \
+                        self.headers.get("authorization") == f"Bearer {server.api_key}":
+                    return True
+                self._json(401, {"error": {"message": "Incorrect API key provided",
+                                           "type": "invalid_request_error"}})
+                return False
 
             def _json(self, code: int, payload: Any, headers: dict[str, str] | None = None
                       ) -> None:
@@ -167,6 +195,22 @@ class FaultServer:
 
     # ------------------------------------------------------------- handling
     def _handle(self, h: Any, body: dict[str, Any]) -> None:
+        with self.arrived:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.arrived.notify_all()
+            if self.hold:
+                self.arrived.wait_for(lambda: not self.hold or self.in_flight >= self.hold,
+                                      self.hold_timeout)
+                self.hold = 0  # one group only: later requests go straight through
+                self.arrived.notify_all()
+        try:
+            self._respond(h, body)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _respond(self, h: Any, body: dict[str, Any]) -> None:
         rf_type = (body.get("response_format") or {}).get("type", "none")
         with self.lock:
             self.requests += 1
@@ -174,7 +218,13 @@ class FaultServer:
             self.formats[rf_type] += 1
             self.bodies.append(body)
             self.auth_seen.append(h.headers.get("authorization", ""))
-            fault = self.rng.choice(self.faults) if self.rng.random() < self.fault_rate else ""
+            if self.script:
+                fault = self.script.pop(0)
+            else:
+                fault = self.rng.choice(self.faults) if self.rng.random() < self.fault_rate \
+                    else ""
+        pause = {"retry-after-ms": str(round(float(self.retry_after) * 1000)),
+                 "retry-after": self.retry_after}
         if self.latency:
             time.sleep(self.latency)
         if self.reject_json_schema and rf_type == "json_schema":
@@ -192,12 +242,12 @@ class FaultServer:
         if fault == "timeout":
             time.sleep(self.hang)
         elif fault == "429":
-            h._json(429, {"error": {"message": "rate limited", "type": "rate_limit"}},
-                    {"retry-after": "0"})
+            h._json(429, {"error": {"message": "rate limited", "type": "rate_limit"}}, pause)
             return
         elif fault == "500":
             code = 500 if n % 2 else 503
-            h._json(code, {"error": {"message": "server exploded", "type": "server_error"}})
+            h._json(code, {"error": {"message": "server exploded", "type": "server_error"}},
+                    pause)
             return
         elif fault == "drop":
             h.close_connection = True

@@ -29,22 +29,23 @@ def make_mind(backend: str = "scripted", *, base_url: str | None = None,
         return LLMMind(replay_config, recorder=Recorder("replay", record))
     if backend == "local":
         server = LocalServer(gguf).start()
-        mind = LLMMind(LLMConfig(base_url=server.base_url, model="local"))
-        mind.local_server = server  # stopped by close_mind
-        return mind
-    config = LLMConfig()
+        # llama-cpp-python answers one request at a time: queue them here, where the
+        # wait does not count against the HTTP timeout
+        local = LLMConfig(base_url=server.base_url, model="local", concurrency=1)
+        return LLMMind(local, local_server=server)
+    settings = LLMConfig()
     if base_url:
-        config.base_url = base_url
+        settings.base_url = base_url
     if model:
-        config.model = model
-    return LLMMind(config)
+        settings.model = model
+    return LLMMind(settings)
 
 
 def close_mind(mind: Any) -> None:
-    """Release threads and any local model server a mind started."""
+    """Release threads and any local model server a mind started (safe to repeat).
+
+    A server is stopped at interpreter exit even without this, and ends itself when
+    the game's process is gone (see ``local.py``)."""
     close = getattr(mind, "close", None)
     if close is not None:
         close()
-    server = getattr(mind, "local_server", None)
-    if server is not None:
-        server.stop()

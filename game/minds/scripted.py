@@ -17,7 +17,7 @@ from collections import Counter
 from game.engine.actions import MOVE, SLEEP, STAY, TALK, WAIT, Action
 from game.engine.memory import MemoryNode
 from game.engine.mind import Conversation, Reflection, Situation
-from game.engine.model import PlanBlock
+from game.engine.model import Agent, PlanBlock
 from game.engine.planning import routine_plan
 from game.engine.world import World
 
@@ -27,15 +27,11 @@ RECENT_TALK_MINUTES = 180
 class ScriptedMind:
     name = "scripted"
 
-    def __init__(self) -> None:
-        self.decisions = 0
-
     # ------------------------------------------------------------------ decide
     def decide(self, world: World, situations: list[Situation]) -> list[Action]:
         return [self.choose(world, s) for s in situations]
 
     def choose(self, world: World, s: Situation) -> Action:
-        self.decisions += 1
         agent = world.agents[s.agent_id]
         target = self._target_location(world, s)
         sociable = (s.location == target and not agent.is_player
@@ -186,7 +182,7 @@ def _feeling(affinity: float) -> str:
     return "I am not sure what to make of them"
 
 
-def _line(world: World, agent, key: str, default: str) -> str:
+def _line(world: World, agent: Agent, key: str, default: str) -> str:
     options = agent.voice.get(key) or []
     if not options:
         return default

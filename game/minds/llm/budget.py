@@ -7,10 +7,6 @@ the calls already in flight), and the message says what ran out.
 from __future__ import annotations
 
 
-class BudgetExhausted(RuntimeError):
-    pass
-
-
 class Budget:
     def __init__(self, max_calls: int | None = None, max_tokens: int | None = None) -> None:
         self.max_calls = max_calls
@@ -32,11 +28,6 @@ class Budget:
             return (f"LLM budget exhausted: {self.tokens}/{self.max_tokens} tokens used — "
                     f"playing on with scripted minds")
         return None
-
-    def check(self) -> None:
-        message = self.exhausted()
-        if message:
-            raise BudgetExhausted(message)
 
     def charge_call(self) -> None:
         self.calls += 1

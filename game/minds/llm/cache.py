@@ -27,13 +27,11 @@ class ResponseCache:
         self._data: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()  # answers arrive on the client's loop thread
         self.hits = 0
-        self.misses = 0
 
     def get(self, key: str) -> str | None:
         with self._lock:
             text = self._data.get(key)
             if text is None:
-                self.misses += 1
                 return None
             self._data.move_to_end(key)
             self.hits += 1
@@ -45,14 +43,3 @@ class ResponseCache:
             self._data.move_to_end(key)
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def to_state(self) -> dict[str, str]:
-        with self._lock:
-            return dict(self._data)
-
-    def load_state(self, state: dict[str, str]) -> None:
-        for key, text in state.items():
-            self.put(key, text)

@@ -1,14 +1,12 @@
-"""The backend: one AsyncOpenAI client on its own event-loop thread.
-
-Why a thread: the engine calls minds synchronously, but decisions due at the same
-minute should go out concurrently. A dedicated loop that lives as long as the
-client keeps AsyncOpenAI's connection pool bound to one loop (a client bound to a
-closed loop breaks), and lets the sync side submit coroutines and wait.
+"""The backend: one AsyncOpenAI client on its own event-loop thread (``loop.py``).
 
 Faults never escape as crashes: every failure becomes an ``LLMError`` with a short
 reason the mind turns into a scripted fallback. Transient faults (timeouts, 429,
-5xx, dropped connections) are retried with backoff; after enough consecutive
-connection failures a circuit breaker stops hammering a dead backend for a while.
+5xx, dropped connections) are retried by the openai SDK itself, which backs off and
+honours Retry-After. Only two things are ours: after enough consecutive connection
+failures a circuit breaker stops hammering a dead backend for a while, and a server
+that rejects a structured-output mode gets the next simpler one (a capability
+fallback, not a retry).
 
 The API key is held privately, never printed by ``repr``, and scrubbed from every
 error text this module produces.
@@ -20,58 +18,25 @@ import asyncio
 import concurrent.futures
 import json
 import logging
-import os
-import random
-import threading
-import time
+import socket
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any
 
 import openai
 from openai import AsyncOpenAI
 
+from .breaker import Breaker
+from .config import LLMConfig
+from .loop import CLOSE_SECONDS, LoopThread
+
 log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
-
-
-@dataclass
-class LLMConfig:
-    """Where the model lives and how patiently to talk to it."""
-
-    base_url: str = "http://127.0.0.1:8000/v1"
-    model: str = "local"
-    api_key: str | None = field(default=None, repr=False)
-    timeout: float = 30.0  # seconds per HTTP attempt
-    retries: int = 2  # extra attempts after a transient fault
-    backoff: float = 0.5  # first backoff; doubles each retry
-    backoff_max: float = 8.0  # cap, also for Retry-After
-    validation_retries: int = 2  # extra attempts after an invalid answer
-    temperature: float = 0.0
-    seed: int | None = 0
-    concurrency: int = 8
-    breaker_threshold: int = 3  # consecutive connection failures that open the breaker
-    breaker_cooldown: float = 30.0  # seconds of scripted play before trying again
-    mode: str = "auto"  # auto | json_schema | json_object | plain
-
-    def resolved_key(self) -> str:
-        """Explicit key, else HINDSIGHT_API_KEY, else OPENAI_API_KEY; local servers need none."""
-        return (self.api_key or os.environ.get("HINDSIGHT_API_KEY")
-                or os.environ.get("OPENAI_API_KEY") or "no-key")
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any]) -> LLMConfig:
-        """Build from a config-file table; unknown keys are ignored (forward compatible)."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def public(self) -> dict[str, Any]:
-        """The config as plain data without the key (for reports and saves)."""
-        data = asdict(self)
-        data.pop("api_key", None)
-        return data
+CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
+PROBE_TIMEOUT = 5.0  # seconds the start-up check waits for the server to answer
 
 
 class LLMError(Exception):
@@ -102,52 +67,21 @@ class Completion:
     text: str
     prompt_tokens: int
     completion_tokens: int
-    mode: str
-    finish_reason: str = ""
-
-
-class _LoopThread:
-    """An event loop running forever on a daemon thread."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="hindsight-llm",
-                                       daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
-        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        try:
-            return fut.result(deadline)
-        except concurrent.futures.TimeoutError:
-            fut.cancel()
-            raise TransientError("overall deadline exceeded") from None
-
-    def close(self) -> None:
-        if self.loop.is_closed():
-            return
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        if not self.thread.is_alive():
-            self.loop.close()
 
 
 class LLMClient:
-    """Chat completions with structured output, retries, capability fallback and a breaker."""
+    """Chat completions with structured output, capability fallback and a breaker."""
 
     def __init__(self, config: LLMConfig) -> None:
         self.config = config
         self.__key = config.resolved_key()
         self.mode = config.mode if config.mode in MODES else MODES[0]
-        self.rejected_modes: list[str] = []
-        self.http_calls = 0
+        self.http_calls = 0  # HTTP requests really sent, the SDK's retries included
         self.errors: Counter[str] = Counter()
-        self.consecutive_failures = 0
-        self.open_until = 0.0
+        self.breaker = Breaker(config.breaker_threshold, config.breaker_cooldown)
         self.last_error = ""
-        self._jitter = random.Random(0x5EED)  # backoff jitter only; never the world's RNG
         self._client: AsyncOpenAI | None = None
-        self._loop: _LoopThread | None = None
+        self._loop: LoopThread | None = None
         self._sem: asyncio.Semaphore | None = None
 
     def __repr__(self) -> str:
@@ -163,15 +97,13 @@ class LLMClient:
 
     def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
         """Run a coroutine on the client's loop from synchronous code."""
-        if self._loop is None:
-            self._loop = _LoopThread()
-        return self._loop.run(coro, deadline)
+        return self.wait(self.submit(coro), deadline)
 
     def submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future[Any]:
         """Start a coroutine on the client's loop and return at once."""
         if self._loop is None:
-            self._loop = _LoopThread()
-        return asyncio.run_coroutine_threadsafe(coro, self._loop.loop)
+            self._loop = LoopThread()
+        return self._loop.submit(coro)
 
     def wait(self, future: concurrent.futures.Future[Any], deadline: float) -> Any:
         """The result of a submitted coroutine; a stuck one becomes a TransientError."""
@@ -186,7 +118,7 @@ class LLMClient:
             return
         if self._client is not None:
             try:
-                self._loop.run(self._client.close(), 5)
+                self.run(self._client.close(), CLOSE_SECONDS)
             except Exception:  # noqa: BLE001 - closing must never raise
                 pass
             self._client = None
@@ -196,9 +128,17 @@ class LLMClient:
 
     def _api(self) -> AsyncOpenAI:
         if self._client is None:
+            timeout = openai.Timeout(self.config.timeout,
+                                     connect=min(self.config.timeout, CONNECT_TIMEOUT))
+            http = openai.DefaultAsyncHttpxClient(
+                timeout=timeout, event_hooks={"request": [self._count_request]})
             self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
-                                       max_retries=0, timeout=self.config.timeout)
+                                       max_retries=max(0, self.config.retries),
+                                       timeout=timeout, http_client=http)
         return self._client
+
+    async def _count_request(self, request: Any) -> None:
+        self.http_calls += 1
 
     def semaphore(self) -> asyncio.Semaphore:
         if self._sem is None:
@@ -207,7 +147,7 @@ class LLMClient:
 
     # ----------------------------------------------------------------- status
     def available(self) -> bool:
-        return time.monotonic() >= self.open_until
+        return self.breaker.available()
 
     @property
     def status(self) -> str:
@@ -219,67 +159,90 @@ class LLMClient:
     def _fail(self, kind: str, reason: str, *, connection: bool) -> None:
         self.errors[kind] += 1
         self.last_error = self.redact(reason)[:200]
-        if connection:
-            self.consecutive_failures += 1
-            if self.consecutive_failures >= self.config.breaker_threshold:
-                self.open_until = time.monotonic() + self.config.breaker_cooldown
-                log.warning("%s", self.status)
-        else:
-            self.consecutive_failures = 0
+        if self.breaker.failed(connection=connection):
+            log.warning("%s", self.status)
+
+    def check_reachable(self, timeout: float = PROBE_TIMEOUT) -> str | None:
+        """Ask the server once (``models.list``, no retries) whether it is there.
+
+        None if it answers at all; otherwise one plain, key-free sentence for the player.
+        A server that does not answer also trips the breaker, so the town goes on with
+        scripted minds at once instead of waiting out timeouts decision by decision.
+        """
+        try:
+            self.run(self._probe(timeout), timeout + CONNECT_TIMEOUT)
+            return None
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            problem, said = f"HTTP {exc.status_code}", "refused the API key"
+        except openai.APIStatusError:
+            return None  # it answered; /models may just not be served there
+        except (openai.APITimeoutError, TransientError):
+            problem, said = f"no answer within {timeout:g} s", "did not answer"
+        except openai.APIConnectionError as exc:
+            problem, said = _connection_problem(exc), "did not answer"
+        except Exception as exc:  # noqa: BLE001 - a probe must never crash the game
+            problem, said = f"unexpected {type(exc).__name__}", "did not answer"
+        self.errors["unreachable"] += 1
+        self.last_error = self.redact(problem)
+        self.breaker.trip()
+        return self.redact(f"The model server at {_shown_url(self.config.base_url)} {said} "
+                           f"({problem}); the town runs on scripted minds.")
+
+    async def _probe(self, timeout: float) -> None:
+        await self._api().with_options(timeout=timeout, max_retries=0).models.list()
 
     # ------------------------------------------------------------------- call
     async def complete(self, messages: list[dict[str, str]], schema: dict[str, Any],
                        name: str, max_tokens: int,
                        on_delta: DeltaFn | None = None) -> Completion:
-        """One structured completion, retried on transient faults. Raises LLMError.
+        """One structured completion; the SDK has already retried transient faults.
+        Raises LLMError.
 
         With ``on_delta`` the answer is streamed: it is called with the text received so
         far after every chunk, and with None when an attempt starts over."""
-        attempt = 0
-        while True:
+        for _ in MODES:  # each pass sends a simpler mode than the last, so this ends
             if not self.available():
                 raise Unreachable(f"backend unreachable: {self.last_error}")
-            delay = self._backoff(attempt)
             sent = self.mode
             try:
                 async with self.semaphore():
+                    sent = self.mode  # a request ahead in the queue may have stepped it down
                     if on_delta is not None:
                         return await self._streamed(messages, schema, name, max_tokens, sent,
                                                     on_delta)
                     return await self._once(messages, schema, name, max_tokens, sent)
             except openai.APITimeoutError:
                 self._fail("timeout", "request timed out", connection=True)
-                err: LLMError = TransientError("timeout")
+                raise TransientError("timeout") from None
             except openai.APIConnectionError as exc:
                 self._fail("connection", f"connection failed ({type(exc.__cause__).__name__})",
                            connection=True)
-                err = Unreachable(f"connection failed: {self.last_error}")
-            except openai.RateLimitError as exc:
-                self._fail("429", "rate limited (429)", connection=False)
-                delay = max(delay, self._retry_after(exc))
-                err = TransientError("rate limited (429)")
+                raise Unreachable(f"connection failed: {self.last_error}") from None
             except openai.APIStatusError as exc:
                 if self._downgrade(exc, sent):
                     continue
-                status = exc.status_code
-                self._fail(str(status), f"HTTP {status}", connection=False)
-                if status < 500 and status not in (408, 409):
-                    raise LLMError(f"HTTP {status}") from None
-                err = TransientError(f"HTTP {status}")
+                raise self._status_error(exc) from None
             except LLMError:
                 raise
             except Exception as exc:  # noqa: BLE001 - an odd body must not crash the game
                 self._fail("other", f"unexpected {type(exc).__name__}", connection=False)
-                err = BadAnswer(f"unexpected {type(exc).__name__}")
-            attempt += 1
-            if attempt > self.config.retries:
-                raise err
-            await asyncio.sleep(delay)
+                raise BadAnswer(f"unexpected {type(exc).__name__}") from None
+        raise LLMError("the server accepted no structured-output mode")
+
+    def _status_error(self, exc: openai.APIStatusError) -> LLMError:
+        """An HTTP error the SDK gave up on, as a key-free LLMError."""
+        status = exc.status_code
+        if status == 429:
+            self._fail("429", "rate limited (429)", connection=False)
+            return TransientError("rate limited (429)")
+        self._fail(str(status), f"HTTP {status}", connection=False)
+        if status < 500 and status not in (408, 409):
+            return LLMError(f"HTTP {status}")
+        return TransientError(f"HTTP {status}")
 
     def _request(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                  max_tokens: int, mode: str) -> dict[str, Any]:
         """Keyword arguments for one chat completion in the server's structured-output mode."""
-        self.http_calls += 1
         extra: dict[str, Any] = {}
         if mode == "json_schema":
             extra["response_format"] = {"type": "json_schema", "json_schema": {
@@ -292,14 +255,13 @@ class LLMClient:
         if self.config.seed is not None:
             kwargs["seed"] = self.config.seed
         return {"model": self.config.model, "messages": messages, "max_tokens": max_tokens,
-                "temperature": self.config.temperature, "timeout": self.config.timeout,
-                "extra_body": extra or None, **kwargs}
+                "temperature": self.config.temperature, "extra_body": extra or None, **kwargs}
 
     async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                     max_tokens: int, mode: str) -> Completion:
         resp = await self._api().chat.completions.create(
             **self._request(messages, schema, name, max_tokens, mode))
-        self.consecutive_failures = 0
+        self.breaker.succeeded()
         if not resp.choices:
             self.errors["empty"] += 1
             raise BadAnswer("empty answer (no choices)")
@@ -314,8 +276,7 @@ class LLMClient:
             raise BadAnswer("empty answer")
         usage = resp.usage
         return Completion(text, usage.prompt_tokens if usage else 0,
-                          usage.completion_tokens if usage else 0, mode,
-                          choice.finish_reason or "")
+                          usage.completion_tokens if usage else 0)
 
     async def _streamed(self, messages: list[dict[str, str]], schema: dict[str, Any],
                         name: str, max_tokens: int, mode: str,
@@ -325,7 +286,7 @@ class LLMClient:
         request = self._request(messages, schema, name, max_tokens, mode)
         stream = await self._api().chat.completions.create(**request, stream=True)
         parts: list[str] = []
-        refusal, finish, usage = "", "", None
+        refusal, usage = "", None
         async for chunk in stream:
             usage = getattr(chunk, "usage", None) or usage
             if not chunk.choices:
@@ -337,8 +298,7 @@ class LLMClient:
             if delta is not None and delta.content:
                 parts.append(delta.content)
                 on_delta("".join(parts))
-            finish = choice.finish_reason or finish
-        self.consecutive_failures = 0
+        self.breaker.succeeded()
         if refusal:
             self.errors["refusal"] += 1
             raise BadAnswer("refusal")
@@ -351,7 +311,7 @@ class LLMClient:
         else:  # most servers send no usage in a stream: estimate (~4 characters a token)
             prompt = sum(len(m.get("content") or "") for m in request["messages"]) // 4
             completion = len(text) // 4 + 1
-        return Completion(text, prompt, completion, mode, finish)
+        return Completion(text, prompt, completion)
 
     def _downgrade(self, exc: openai.APIStatusError, sent: str) -> bool:
         """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt.
@@ -372,26 +332,8 @@ class LLMClient:
             return True  # another request already adapted
         log.info("LLM server rejected %s (%s); falling back to %s", self.mode,
                  self.redact(body[:300]), nxt)
-        self.rejected_modes.append(self.mode)
         self.mode = nxt
         return True
-
-    def _backoff(self, attempt: int) -> float:
-        base = self.config.backoff * (2 ** max(0, attempt - 1))
-        return min(self.config.backoff_max, base * (0.75 + 0.5 * self._jitter.random()))
-
-    def _retry_after(self, exc: openai.APIStatusError) -> float:
-        headers = exc.response.headers if exc.response is not None else {}
-        raw = headers.get("retry-after-ms")
-        try:
-            if raw is not None:
-                return min(self.config.backoff_max, float(raw) / 1000)
-            raw = headers.get("retry-after")
-            if raw is not None:
-                return min(self.config.backoff_max, max(0.0, float(raw)))
-        except ValueError:
-            pass
-        return 0.0
 
 
 def _with_schema(messages: list[dict[str, str]], schema: dict[str, Any]) -> list[dict[str, str]]:
@@ -403,3 +345,25 @@ def _with_schema(messages: list[dict[str, str]], schema: dict[str, Any]) -> list
             m["content"] = m["content"] + note
             return out
     return [{"role": "system", "content": note.strip()}, *out]
+
+
+def _connection_problem(exc: BaseException) -> str:
+    """Why a connection failed, in a few plain words (from the exception's causes)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, socket.gaierror):
+            return "unknown host"
+        seen = seen.__cause__ or seen.__context__
+    return "connection failed"
+
+
+def _shown_url(url: str) -> str:
+    """The URL without any user:password part."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

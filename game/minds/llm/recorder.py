@@ -83,15 +83,6 @@ class Recorder:
             entry["fallback"] = fallback or "fallback"
         self.entries[slot.index] = entry
 
-    # ------------------------------------------------------------- timelines
-    def cursor(self) -> dict[str, int]:
-        """How many times each request has been made so far (for snapshots)."""
-        return dict(self._seen)
-
-    def seek(self, cursor: dict[str, int] | None = None) -> None:
-        """Rewind to a snapshot's cursor (or the start) so answers replay from there."""
-        self._seen = Counter(cursor or {})
-
     def rollback(self, time: int) -> None:
         """Forget occurrences made at or after world ``time`` (the timeline was rewound)."""
         for key in [k for k, t in self._seen_at.items() if t >= time]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import GenericAlias
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -19,7 +20,14 @@ _STRICT = ConfigDict(extra="forbid")
 
 
 def _literal(values: list[Any]) -> Any:
+    """``Literal[*values]`` for values known only at run time (a type checker cannot
+    follow a Literal built from a variable, so this one place is exempt)."""
     return Literal[tuple(values)]  # type: ignore[valid-type]
+
+
+def _list_of(item: Any) -> Any:
+    """``list[item]`` for an item type built at run time."""
+    return GenericAlias(list, (item,))
 
 
 def decision_model(labels: list[str], speakers: list[str] | None = None, max_lines: int = 4,
@@ -37,7 +45,7 @@ def decision_model(labels: list[str], speakers: list[str] | None = None, max_lin
                         text=(str, Field(min_length=1, max_length=text_len)))
     return create_model("Decision", __config__=_STRICT,
                         action=(_literal(labels), ...),
-                        lines=(list[line], Field(default_factory=list,  # type: ignore
+                        lines=(_list_of(line), Field(default_factory=list,
                                                  max_length=max_lines)),
                         summary_self=(str, Field(default="", max_length=text_len)),
                         summary_other=(str, Field(default="", max_length=text_len)))
@@ -58,20 +66,20 @@ def conversation_model(a: str, b: str, max_lines: int = 4,
                         speaker=(_literal([a, b]), ...),
                         text=(str, Field(min_length=1, max_length=text_len)))
     return create_model("Talk", __config__=_STRICT,
-                        lines=(list[line], Field(min_length=2, max_length=max_lines)),  # type: ignore
+                        lines=(_list_of(line), Field(min_length=2, max_length=max_lines)),
                         summary_a=(str, Field(min_length=1, max_length=text_len)),
                         summary_b=(str, Field(min_length=1, max_length=text_len)))
 
 
 def reflection_model(evidence_ids: list[int]) -> type[BaseModel]:
-    ev_type: Any = list[_literal(evidence_ids)] if evidence_ids else list[int]
+    ev_type = _list_of(_literal(evidence_ids)) if evidence_ids else list[int]
     ev_field = Field(min_length=1, max_length=5) if evidence_ids else Field(max_length=0)
     insight = create_model("Insight", __config__=_STRICT,
                            text=(str, Field(min_length=1, max_length=120)),
                            evidence=(ev_type, ev_field),
                            importance=(int, Field(ge=1, le=10)))
     return create_model("Reflections", __config__=_STRICT,
-                        insights=(list[insight], Field(max_length=2)))  # type: ignore
+                        insights=(_list_of(insight), Field(max_length=2)))
 
 
 def importance_model(n: int) -> type[BaseModel]:
@@ -81,8 +89,8 @@ def importance_model(n: int) -> type[BaseModel]:
 
 def answer_model(fact_ids: list[str]) -> type[BaseModel]:
     """An in-character reply that may cite only ``fact_ids``."""
-    cited: Any = list[_literal(fact_ids)] if fact_ids else list[str]
-    limit = Field(default_factory=list, max_length=len(fact_ids))
+    cited = _list_of(_literal(fact_ids)) if fact_ids else list[str]
+    limit: Any = Field(default_factory=list, max_length=len(fact_ids))
     return create_model("Answer", __config__=_STRICT,
                         reply=(str, Field(min_length=1, max_length=300)),
                         cited_facts=(cited, limit))

@@ -1,0 +1,64 @@
+"""Conversations: the model writes what is said, the engine decides what is learned.
+
+A decision to talk may carry its dialogue (one call instead of two); it waits here
+until the engine runs that conversation at the same minute. The facts the engine
+chose to pass are then added as lines and to both memory summaries verbatim, so what
+an agent learns never depends on the model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from game.engine.mind import Conversation
+
+if TYPE_CHECKING:
+    from game.engine.world import World
+
+TALK_MINUTES = 10  # a conversation with nothing to pass on
+MINUTES_PER_FACT = 5  # each fact passed on makes it longer
+
+# (lines as (speaker id, text), the speaker's memory of it, the listener's)
+Dialogue = tuple[list[tuple[str, str]], str, str]
+
+
+class Dialogues:
+    """Dialogues written with a talk decision, waiting for the engine's conversation."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str, int], Dialogue] = {}
+
+    def forget_before(self, now: int) -> None:
+        self._kept = {k: v for k, v in self._kept.items() if k[2] >= now}
+
+    def keep(self, now: int, me: str, other: str, answer: Any) -> None:
+        """Keep the dialogue of a decision to talk, if the answer wrote a usable one."""
+        lines = [(x.speaker, x.text.strip()) for x in getattr(answer, "lines", [])
+                 if x.speaker in (me, other) and x.text.strip()]
+        mine = getattr(answer, "summary_self", "").strip()
+        theirs = getattr(answer, "summary_other", "").strip()
+        if lines and mine and theirs:
+            self._kept[(me, other, now)] = (lines, mine, theirs)
+
+    def take(self, speaker: str, listener: str, now: int) -> Dialogue | None:
+        return self._kept.pop((speaker, listener, now), None)
+
+
+def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
+                 shared: list[str], received: list[str]) -> Conversation:
+    """The model's dialogue with the facts that pass added, word for word."""
+    a, b = world.agents[speaker], world.agents[listener]
+    lines, said_a, said_b = dialogue
+    lines = list(lines)
+    for fact_id in shared:
+        lines.append((a.id, f"Did you hear? {world.facts[fact_id].text}"))
+    for fact_id in received:
+        lines.append((b.id, f"And I heard that {world.facts[fact_id].text}"))
+    told = "; ".join(world.facts[f].text for f in shared)
+    heard = "; ".join(world.facts[f].text for f in received)
+    summary_a = said_a + (f" I told {b.name}: {told}" if told else "") + (
+        f" I heard: {heard}" if heard else "")
+    summary_b = said_b + (f" I heard from {a.name}: {told}" if told else "") + (
+        f" I told them: {heard}" if heard else "")
+    return Conversation(lines, summary_a, summary_b,
+                        duration=TALK_MINUTES + MINUTES_PER_FACT * len(shared + received))
