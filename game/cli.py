@@ -30,6 +30,7 @@ from game.session import (
     MindUnavailable,
     load_story,
     open_mind,
+    plural,
     resolve_story_path,
 )
 
@@ -297,11 +298,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             console.print(escape(str(problem)), style="yellow")
         if result.errors:
             bad += 1
-            console.print(escape(f"{path}: {len(result.errors)} error(s), "
-                                 f"{len(result.warnings)} warning(s)"))
+            console.print(escape(f"{path}: {plural(len(result.errors), 'error')}, "
+                                 f"{plural(len(result.warnings), 'warning')}"))
         else:
             console.print(f"[green]{escape(path)}: valid[/green] "
-                          f"({len(result.warnings)} warning(s))")
+                          f"({plural(len(result.warnings), 'warning')})")
     return 1 if bad else 0
 
 

@@ -25,6 +25,7 @@ from game.mystery.notebook import Notebook
 from game.mystery.play import Hooks, Play, ProgressFn
 from game.mystery.rules import MysteryRules
 from game.mystery.verbs import VERBS, after_command, skip_target
+from game.mystery.wording import plural
 from game.scenario.build import build_spec, story_hash
 from game.scenario.errors import StoryError, StoryProblem
 from game.scenario.loader import LoadResult, load_story, load_story_text, resolve_story_path
@@ -34,7 +35,7 @@ __all__ = [
     "MINUTES_PER_DAY", "Command", "CommandError", "GameSession", "LoadResult", "MindFactory",
     "MindUnavailable", "Outcome", "ProgressFn", "StoryError", "StoryProblem", "TimelineTree",
     "close_mind", "load_story", "load_story_text", "make_mind", "open_mind", "parse_time",
-    "resolve_story_path", "story_hash", "story_schema",
+    "plural", "resolve_story_path", "story_hash", "story_schema",
 ]
 
 FEED_LENGTH = 200

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from game.records.savefile import SaveError, SaveHeader, read_save
-from game.session import Command, CommandError, GameSession, StoryError, TimelineTree, make_mind
+from game.session import (
+    Command,
+    CommandError,
+    GameSession,
+    StoryError,
+    TimelineTree,
+    make_mind,
+    plural,
+)
 
 SUPPORTED_MINDS = ("scripted", "llm")
 
@@ -44,7 +52,7 @@ class ReplayResult:
         head = (f"{self.save}: {self.scenario_id}, seed {self.seed}, {self.commands} commands "
                 f"replayed in {self.seconds:.2f}s; final digest {self.final_digest[:16]}")
         if self.verified:
-            head += f"\nverified {self.nodes_checked} snapshot(s)"
+            head += f"\nverified {plural(self.nodes_checked, 'snapshot')}"
         if self.divergences:
             lines = [head, f"DIVERGED ({len(self.divergences)}):"]
             lines += [f"  {d}" for d in self.divergences[:5]]

@@ -18,7 +18,7 @@ from typing import Any
 import game
 from game.chronicle import chronicle, presence
 from game.records.replay import ReplayResult, replay_save
-from game.session import MINUTES_PER_DAY
+from game.session import MINUTES_PER_DAY, plural
 
 KEY_KINDS = ("murder", "plot", "conspire", "take", "fact_spread", "arrest", "watch")
 MAX_CHRONICLE = 150
@@ -173,7 +173,7 @@ def _md(f: dict[str, Any], presence_rows: list[str]) -> str:
          "## Replay", "",
          f"- {f['commands']} player commands, {f['nodes']} snapshots; final event-log digest "
          f"`{f['digest']}`",
-         f"- verified {f['checked']} snapshot digest(s): "
+         f"- verified {plural(f['checked'], 'snapshot digest')}: "
          + ("all match" if f["ok"] else f"DIVERGED: {'; '.join(f['divergences'][:3])}"), "",
          "## Chronicle of key events", ""]
     for e in f["events"][:MAX_CHRONICLE]:
@@ -234,7 +234,7 @@ ul.tree{{list-style:none;padding-left:0}} code{{font-size:90%}}</style></head><b
 <li>invalid decisions rejected by the engine: {f['invalid']}</li></ul>
 <h2 id="replay">Replay</h2><ul><li>{f['commands']} player commands, {f['nodes']} snapshots;
 final event-log digest <code>{e(f['digest'])}</code></li>
-<li>verified {f['checked']} snapshot digest(s): {verdict}</li></ul>
+<li>verified {plural(f['checked'], 'snapshot digest')}: {verdict}</li></ul>
 <h2 id="chronicle">Chronicle of key events</h2><ul>{rows}</ul>
 <h2 id="tree">Branch tree</h2><ul class="tree">{tree}</ul>
 <h2 id="where">Who was where</h2>

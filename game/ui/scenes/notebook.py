@@ -6,7 +6,7 @@ from typing import Any
 
 import pygame
 
-from game.session import Command, Outcome
+from game.session import Command, Outcome, plural
 from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dd_value, dim, dropdown, esc, gold, label, red, textbox
 
@@ -85,9 +85,10 @@ class NotebookScene(Scene):
             about = [c for c in nb.clues.values() if any(e["culprit"] == pid
                                                           for e in c["evidence"])]
             lies = [c for c in nb.contradictions if c["subject"] == pid]
-            line = f"<b>{esc(p['name'])}</b> — {esc(p['role'])}. Spoke to you {said} time(s)."
+            spoke = f"Spoke to you {plural(said, 'time')}." if said else "Has not spoken to you."
+            line = f"<b>{esc(p['name'])}</b> — {esc(p['role'])}. {spoke}"
             if lies:
-                line += " " + red(f"<b>Caught in {len(lies)} contradiction(s).</b>")
+                line += " " + red(f"<b>Caught in {plural(len(lies), 'contradiction')}.</b>")
             if about:
                 line += "<br>" + "<br>".join(gold("• " + esc(c["text"])) for c in about)
             rows.append(line)
@@ -103,7 +104,7 @@ class NotebookScene(Scene):
                     f"{esc(self._asked(t))})")
             text = esc(t["text"])
             if t["id"] in bad:
-                rows.append(red(f"<b>✗ CONTRADICTED</b> {head}") + f"<br>{text}")
+                rows.append(red(f"<b>CONTRADICTED</b> {head}") + f"<br>{text}")
             else:
                 rows.append(dim(head) + f"<br>{text}")
         for c in nb.contradictions:
@@ -125,7 +126,7 @@ class NotebookScene(Scene):
     def _build_board(self, rect: tuple[int, int, int, int]) -> None:
         s = self.session
         x, y, w, h = rect
-        label(self, (x, y, w, 26), "Name the culprit(s) and cite one clue for each count. "
+        label(self, (x, y, w, 26), "Name each culprit and cite one clue for each count. "
               "The magistrate needs all three.", "@hint")
         y += 34
         people = [(p["name"], p["id"]) for p in s.suspects()]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pygame
 
-from game.session import Command
+from game.session import Command, plural
 from game.ui import style
 from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, dim, esc, gold, label, textbox
@@ -64,7 +64,8 @@ class TimelineScene(Scene):
                 esc(s.when(node.time)), "", esc(node.summary)]
         if node.action:
             info.append(dim(esc(f"You: {s.describe_action(node.action)}")))
-        info.append(dim(f"{len(tree.children(node.id))} branch(es) from here"))
+        branches = plural(len(tree.children(node.id)), "branch")
+        info.append(dim(f"{branches[:1].upper()}{branches[1:]} from here"))
         textbox(self, (x, 56, iw, 240), "<br>".join(info))
         self.rewind_b = button(self, (x, 304, iw, 40), "Rewind here (Enter)",
                                "Go back to this moment; what you learned stays in the notebook",
