@@ -13,14 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from game import views
+from game import digest, views
 from game.commands import Command, CommandError, Outcome, parse_time
 from game.engine.clock import MINUTES_PER_DAY, format_hhmm
 from game.engine.world import World
 from game.minds.factory import close_mind, make_mind
 from game.minds.scripted import ScriptedMind
-from game.mystery.clues import learn_fact
+from game.mystery.clues import known_from_start, learn_fact
 from game.mystery.lookup import Lookup
+from game.mystery.news import add_news_facts
 from game.mystery.notebook import Notebook
 from game.mystery.play import Hooks, Play, ProgressFn
 from game.mystery.rules import MysteryRules
@@ -78,6 +79,7 @@ class GameSession:
         self.story = result.story
         self.content_hash = story_hash(result.text)
         self.spec = build_spec(self.story, self.content_hash)
+        add_news_facts(self.spec)
         self.seed = self.story.scenario.seed if seed is None else seed
         self.mind = (mind_factory or ScriptedMind)()
         self.player: str = self.story.scenario.player
@@ -90,6 +92,7 @@ class GameSession:
         self.ending: dict[str, Any] | None = None
         self.notice = ""  # one line for the player about the mind (e.g. an unreachable model)
         self.node_outcomes: dict[int, str] = {}  # timeline node -> "death" or the ending's title
+        self.span: tuple[int, int] = (0, 0)  # world minutes the last command ran from and to
         self.play: Play
 
     # ----------------------------------------------------------------- lifecycle
@@ -117,7 +120,8 @@ class GameSession:
         self.status = "playing"
         self.play = Play(world, rules, self.notebook, self.spec["mystery"], self.loop)
         for fact_id in list(self.play.me.known_facts):
-            learn_fact(self.play, fact_id, "you have always known")
+            learn_fact(self.play, fact_id, known_from_start(self.play, fact_id))
+        self.span = (world.now, world.now)
         self._snapshot(None, "The loop begins.")
         self.feed.append((world.now, self.spec["mystery"]["intro"]))
         probe = getattr(self.mind, "check_reachable", None)
@@ -166,14 +170,18 @@ class GameSession:
                                   Command(verb, cmd.target, cmd.topic, cmd.arg, cmd.minutes,
                                           [dict(e) for e in cmd.extra]))
         play.hooks = Hooks(on_text, progress, cancel)
+        began = play.world.now
         try:
             outcome = VERBS[canonical.verb].run(play, canonical)  # a 'say' may become an 'ask'
         finally:
             play.hooks = Hooks()
         self.history.append(canonical.to_state())
-        for t, text in after_command(play):
+        self.span = (began, play.world.now)
+        witnessed, clues = after_command(play)
+        for t, text in witnessed:
             outcome.witnessed.append(f"{play.world.calendar.short(t)} {text}")
             self.feed.append((t, text))
+        outcome.new_clues += [c for c in clues if c not in outcome.new_clues]
         self.feed = self.feed[-FEED_LENGTH:]
         self.status, self.ending, lines = play.settle()
         outcome.lines += lines
@@ -337,3 +345,35 @@ class GameSession:
         from game.mystery.accusation import judge
 
         return judge(self.play, entries)
+
+    def weigh(self, entries: list[dict[str, str]]) -> tuple[bool, list[str]]:
+        """What the law would say of an accusation now, without making it (no time passes)."""
+        from game.mystery.accusation import weigh
+
+        return weigh(self.play, entries)
+
+    def law_here(self) -> list[str]:
+        """Names of the law who are with the player and could hear an accusation now."""
+        from game.mystery.accusation import law_here
+
+        return [a.name for a in law_here(self.play)]
+
+    def digest(self, since: int | None = None, until: int | None = None
+               ) -> list[digest.DigestDay]:
+        """What reached the player between two world minutes, day by day (default: the
+        last command's span). ``digest(loop_start)`` is this loop's full chronicle."""
+        a, b = self.span
+        return digest.digest(self, a if since is None else since, b if until is None else until)
+
+    @property
+    def loop_start(self) -> int:
+        return int(self.rules.state["loop_start"])
+
+    def clue_number(self, clue_id: str) -> int:
+        return self.notebook.number(clue_id)
+
+    def clue_kind(self, clue_id: str) -> str:
+        """'testimony: Rosa Finch': the clue's kind and source, as the notebook shows them."""
+        from game.mystery.evidence import describe
+
+        return describe(self.notebook.clues[clue_id])

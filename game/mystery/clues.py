@@ -1,36 +1,64 @@
 """Clue discovery: what the player learns from facts, searches and their own eyes.
 
-A clue is something that happened in the simulation, never a scripted reveal: a fact
-the player came to know, a story clue whose condition holds where they search, or an
-action they watched (a means being taken, a whispered conspiracy). Clues go into the
-notebook, which survives rewinds.
+A clue is something that happened in the simulation, never a scripted reveal: a fact the
+player came to know (by testimony from someone who knows it first-hand, from a document,
+from a place, or as mere hearsay), a story clue whose condition holds where they search,
+or a deed they saw or were told of by someone who saw it. Clues go into the notebook,
+which survives rewinds, with their kind and source; whatever establishes a clue in this
+world is recorded as proof (``evidence.establish``), which does not.
 """
 
 from __future__ import annotations
 
+from game.engine.memory import MemoryNode
+
+from . import observations
+from .conditions import holds
+from .evidence import Provenance, establish
 from .play import Play
 
 WITNESS_MIN_IMPORTANCE = 2  # player memories at least this important reach the feed
+OVERHEARD = "overheard:"
+NEWS = "news:"
+HIDDEN_KINDS = ("plan", "reflection")  # the player's own inner voice never reaches the feed
 
 
-def learn_fact(play: Play, fact_id: str, source: str) -> list[str]:
-    """The player learns a fact; returns the ids of any new notebook clues."""
+def learn_fact(play: Play, fact_id: str, how: Provenance, at: int | None = None) -> list[str]:
+    """The player learns a fact, in a way ``how`` (at minute ``at``, default now); returns the
+    ids of new notebook clues."""
     w = play.world
-    w.learn_fact(play.me, fact_id, source)
-    if not play.notebook.add_fact(fact_id):
-        return []
+    w.learn_fact(play.me, fact_id, how.witness if how.kind == "testimony" else how.source)
+    play.notebook.add_fact(fact_id)
+    if fact_id.startswith(NEWS):
+        return []  # news is known, and told on; it is not a clue to anything
     evidence = play.mystery["fact_evidence"].get(fact_id, [])
     clue_id = f"fact:{fact_id}"
-    if play.notebook.add_clue(clue_id, w.facts[fact_id].text, play.loop, w.now, evidence,
-                              source):
-        return [clue_id]
-    return []
+    added = play.notebook.add_clue(clue_id, w.facts[fact_id].text, play.loop,
+                                   w.now if at is None else at, evidence, how.source, how.kind,
+                                   how.witness)
+    establish(play, clue_id, how)
+    return [clue_id] if added else []
+
+
+def told_by(play: Play, fact_id: str, teller: str) -> Provenance:
+    """A fact from ``teller``'s own mouth: testimony if they know it first-hand."""
+    w = play.world
+    if teller == play.player:
+        return Provenance("witnessed", "you know it yourself", witness=teller)
+    name = w.agents[teller].name if teller in w.agents else "someone"
+    if teller in play.mystery.get("witnesses", {}).get(fact_id, []):
+        return Provenance("testimony", name, witness=teller)
+    return Provenance("hearsay", f"heard from {name}", witness=teller)
+
+
+def known_from_start(play: Play, fact_id: str) -> Provenance:
+    if play.player in play.mystery.get("witnesses", {}).get(fact_id, []):
+        return Provenance("witnessed", "you have always known", witness=play.player)
+    return Provenance("hearsay", "talk you have always heard")
 
 
 def search_here(play: Play) -> tuple[list[str], list[str]]:
     """Story clues whose condition holds where the player stands: (lines, new clue ids)."""
-    from .conditions import holds
-
     w, here = play.world, play.here()
     lines: list[str] = []
     found: list[str] = []
@@ -39,41 +67,67 @@ def search_here(play: Play) -> tuple[list[str], list[str]]:
             continue
         if clue["id"] not in play.rules.state["found_clues"]:
             play.rules.state["found_clues"].append(clue["id"])
+        how = Provenance(clue.get("kind", "physical"),
+                         f"found at {w.locations[here].name}")
         if play.notebook.add_clue(clue["id"], clue["text"], play.loop, w.now, clue["evidence"],
-                                  "search"):
+                                  how.source, how.kind):
             found.append(clue["id"])
+        establish(play, clue["id"], how)
         lines.append(f"Found: {clue['text']}")
         for fact_id in clue["reveals"]:
-            found += learn_fact(play, fact_id, "a clue")
+            found += learn_fact(play, fact_id, how)
     return lines, found
 
 
-def collect_witnessed(play: Play) -> list[tuple[int, str]]:
-    """Turn the player's new memories into (minute, text) feed lines and emergent clues."""
+def note_sighting(play: Play, witness: str, node: MemoryNode) -> list[str]:
+    """If ``node`` (in ``witness``'s memory) shows a deed that proves something, note it as a
+    witnessed clue, proven by that witness in this world. Returns new clue ids."""
+    w = play.world
+    seen = observations.sighting(w, play.rules, node)
+    if seen is None:
+        return []
+    mine = witness == play.player
+    clue_id = f"seen:{witness}:{seen.key}"
+    who = "You" if mine else w.agents[witness].name
+    text = f"{who} saw {seen.deed} ({w.calendar.format(node.created)})."
+    how = Provenance("witnessed", "your own eyes" if mine else w.agents[witness].name,
+                     witness=witness)
+    evidence = [{"culprit": c, "kind": k} for c, k in seen.evidence]
+    added = play.notebook.add_clue(clue_id, text, play.loop, node.created, evidence,
+                                   how.source, how.kind, witness)
+    establish(play, clue_id, how)
+    return [clue_id] if added else []
+
+
+def collect_witnessed(play: Play) -> tuple[list[tuple[int, str]], list[str]]:
+    """The player's new memories as (minute, text) feed lines, and the clues they make."""
     me, w, nb = play.me, play.world, play.notebook
     lines: list[tuple[int, str]] = []
+    new: list[str] = []
     nodes = me.memory.nodes[play.seen_memory:]
     play.seen_memory = len(me.memory)
-    means = {m for p in play.mystery["plots"] for m in p["means"]}
     for node in nodes:
-        if node.kind == "plan" or node.subject == play.player:
+        if node.kind in HIDDEN_KINDS or node.subject == play.player:
             continue
         if node.importance >= WITNESS_MIN_IMPORTANCE or node.kind == "conversation":
             lines.append((node.created, node.text))
-        where = next((t for t in node.tags if t in w.locations), "")
+        where = observations.where(w, node)
         if node.kind == "observation" and where and node.subject in w.agents:
             nb.add_sighting(play.loop, node.subject, where, node.created)
-        if node.predicate == "take" and node.object in means:
-            nb.add_clue(f"witness:take:{node.subject}:{node.object}",
-                        f"You saw {w.agents[node.subject].name} take the "
-                        f"{w.items[node.object].name}.", play.loop, node.created,
-                        [{"culprit": node.subject, "kind": "means"}], "witnessed")
-        elif node.predicate == "conspire":
-            nb.add_clue(f"witness:conspire:{node.subject}", node.text + ".", play.loop,
-                        node.created, [{"culprit": node.subject, "kind": "motive"}], "witnessed")
-        if node.object in w.facts:
-            learn_fact(play, node.object, "overheard")
-    for fact_id in list(me.known_facts):
-        if fact_id not in nb.facts:
-            learn_fact(play, fact_id, "heard")
-    return lines
+        new += note_sighting(play, play.player, node)
+    for fact_id, (when, source) in list(me.known_facts.items()):
+        how = _heard(play, fact_id, str(source))
+        if how is not None:
+            new += learn_fact(play, fact_id, how, int(when))
+    return lines, new
+
+
+def _heard(play: Play, fact_id: str, source: str) -> Provenance | None:
+    """How the player came by a fact someone told them or they overheard; None for facts
+    learned through the player's own verbs (those recorded how when they happened)."""
+    w = play.world
+    if source in w.agents:
+        return told_by(play, fact_id, source)
+    if source.startswith(OVERHEARD) and source[len(OVERHEARD):] in w.agents:
+        return Provenance("hearsay", f"overheard from {w.agents[source[len(OVERHEARD):]].name}")
+    return None

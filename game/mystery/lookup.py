@@ -78,10 +78,13 @@ class Lookup:
                 for f in self.notebook.facts if f in self.world.facts]
 
     def clues(self) -> list[Entry]:
+        """Clues answer to their number in the notebook ('3', '#3', 'clue 3'), their text
+        and their id."""
         out = []
-        for cid, clue in self.notebook.clues.items():
+        for number, (cid, clue) in enumerate(self.notebook.clues.items(), start=1):
             extra = cid.split(":", 1)[1] if cid.startswith("fact:") else ""
-            out.append(_entry("clue", cid, clue["text"], extra))
+            out.append(_entry("clue", cid, clue["text"], extra, str(number), f"#{number}",
+                              f"clue {number}"))
         return out
 
     # ----------------------------------------------------------------- resolving

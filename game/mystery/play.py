@@ -120,7 +120,7 @@ class Play:
                                          "text": f"Loop {self.loop}: {cause} at {where}, "
                                                  f"{when}."})
             self.notebook.add_clue(f"death:{cause}", f"You were {cause} ({where}).", self.loop,
-                                   w.now, [], "death")
+                                   w.now, [], "your own death", "witnessed", self.player)
             return "dead", None, [f"Darkness. You were {cause} at {where}. "
                                   "Rewind to try again: you will remember everything."]
         if w.now >= self.loop_end:

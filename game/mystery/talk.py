@@ -10,8 +10,9 @@ from __future__ import annotations
 from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome
 from game.engine.actions import GIVE, GIVE_MINUTES, Action
 
-from . import freetext, testimony
-from .clues import learn_fact
+from . import freetext, lies, testimony
+from .clues import learn_fact, note_sighting, told_by
+from .evidence import Provenance, establish
 from .lookup import Lookup
 from .play import Play
 from .rules import STAY_MINUTES
@@ -93,34 +94,29 @@ def run_ask(play: Play, cmd: Command) -> Outcome:
     name = w.agents[who].name
     out = Outcome([f"{name}: {answer.text}"], speaker=who)
     for fact_id in answer.facts:
-        out.new_clues += learn_fact(play, fact_id, f"told by {name}")
-    entry = {"loop": play.loop, "t": asked_at, "speaker": who, "topic": cmd.topic,
-             "arg": cmd.arg or str(cmd.minutes), "text": answer.text, "claims": answer.claims}
-    found = play.notebook.add_testimony(entry)
+        out.new_clues += learn_fact(play, fact_id, told_by(play, fact_id, who))
+    for node in answer.seen:
+        out.new_clues += note_sighting(play, who, node)
+    entry = play.notebook.add_testimony(
+        {"loop": play.loop, "t": asked_at, "speaker": who, "topic": cmd.topic,
+         "arg": cmd.arg or str(cmd.minutes), "text": answer.text, "claims": answer.claims})
+    found = lies.contradictions(play, entry)
     for c in found:
-        liar = _liar(play, c)
-        if liar and play.notebook.add_clue(
-                f"lie:{liar}", f"{w.agents[liar].name} lied about where they were "
-                f"({w.calendar.format(c['t'])}).", play.loop, w.now,
-                [{"culprit": liar, "kind": "opportunity"}], "contradiction"):
-            out.new_clues.append(f"lie:{liar}")
-        out.lines.append(f"Contradiction! {w.agents[c['subject']].name} was placed at "
-                         f"{w.locations[c['a_says']].name} and at "
-                         f"{w.locations[c['b_says']].name} at the same time.")
+        liar = c["subject"]
+        clue_id = f"lie:{liar}"
+        how = Provenance("lie", "you caught it")
+        if play.notebook.add_clue(
+                clue_id, f"{w.agents[liar].name} lied to you: claimed to be at "
+                f"{w.locations[c['b_says']].name} around {w.calendar.format(c['t'])}, but was "
+                f"seen at {w.locations[c['a_says']].name}.", play.loop, w.now,
+                [{"culprit": liar, "kind": "opportunity"}], how.source, how.kind, liar):
+            out.new_clues.append(clue_id)
+        establish(play, clue_id, how)
+        said, seen = w.locations[c["b_says"]].name, w.locations[c["a_says"]].name
+        out.lines.append(f"Contradiction! {w.agents[liar].name} says {said}, but was seen at "
+                         f"{seen} ({w.calendar.format(c['seen_at'])}).")
     out.contradictions = found
     return out
-
-
-def _liar(play: Play, contradiction: dict) -> str:
-    """Who lied: the subject, if one of the two claims is the subject's own."""
-    subject = contradiction["subject"]
-    for tid in (contradiction["a"], contradiction["b"]):
-        if tid is None:
-            continue
-        t = play.notebook.testimonies[tid]
-        if t["speaker"] == subject and t["topic"] == "where":
-            return subject
-    return ""
 
 
 def prepare_say(play: Play, look: Lookup, cmd: Command) -> Command:
@@ -149,7 +145,7 @@ def run_say(play: Play, cmd: Command) -> Outcome:
     play.spend(Action("ask", agent.id, duration=MINUTES["ask"], activity="free"))
     out = Outcome([f"You: {cmd.arg}", f"{agent.name}: {answer.text}"], speaker=agent.id)
     for fact_id in answer.cited:
-        out.new_clues += learn_fact(play, fact_id, f"told by {agent.name}")
+        out.new_clues += learn_fact(play, fact_id, told_by(play, fact_id, agent.id))
     play.notebook.add_testimony({"loop": play.loop, "t": w.now, "speaker": agent.id,
                                  "topic": "free", "arg": cmd.arg, "text": answer.text,
                                  "claims": []})

@@ -13,15 +13,21 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.engine.clock import MINUTES_PER_DAY
+from game.engine.clock import MINUTES_PER_DAY, format_hhmm
 from game.engine.memory import MemoryNode
 from game.engine.model import Agent
 from game.engine.world import World
 
+from . import observations
 from .conditions import holds
 from .rules import MysteryRules
 
-SEEN_WINDOW = 90
+SEEN_WINDOW = 90  # minutes either side of the time asked about
+SEEN_SHOWN = 4
+SEEN_DEEDS = ("arrive", "present", "activity", "take", "depart")
+UNUSUAL_DAYS = 3  # how far back "anything unusual?" reaches
+UNUSUAL_SHOWN = 3
+NEWS_IMPORTANCE = 6  # news this important is worth passing on when asked
 
 
 @dataclass
@@ -31,6 +37,7 @@ class Answer:
     facts: list[str] = field(default_factory=list)
     lied: bool = False
     memories: list[int] = field(default_factory=list)  # memory ids the answer rests on
+    seen: list[MemoryNode] = field(default_factory=list)  # deeds the speaker saw and told
 
 
 def voice_line(world: World, agent: Agent, key: str, default: str) -> str:
@@ -50,40 +57,76 @@ def protected(world: World, rules: MysteryRules, agent_id: str, fact_id: str) ->
     return False
 
 
-def where_was(agent: Agent, t: int) -> tuple[str, MemoryNode | None]:
-    """The last place the agent remembers going to at or before time t."""
-    nodes = agent.memory.nodes
-    created = [n.created for n in nodes]
-    idx = bisect.bisect_right(created, t)
-    for node in reversed(nodes[:idx]):
-        if node.predicate == "arrive" and node.subject == agent.id:
-            return node.object, node
-    return agent.home, None
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where an agent was at a moment, by its own memory: at ``place`` (``to`` empty), or on
+    the road from ``place`` to ``to``, having left at ``left`` and arrived at ``arrived``."""
+
+    place: str
+    to: str = ""
+    left: int = 0
+    arrived: int = 0
+    memory: MemoryNode | None = None
+
+
+def _arrivals(agent: Agent) -> list[MemoryNode]:
+    return [n for n in agent.memory.nodes if n.predicate == "arrive" and n.subject == agent.id]
+
+
+def whereabouts(world: World, agent: Agent, t: int) -> Whereabouts:
+    """Where the agent remembers being at minute ``t``. It remembers each arrival; a walk
+    takes the travel time, so a journey that ended after ``t`` may already have begun."""
+    arrivals = _arrivals(agent)
+    idx = bisect.bisect_right([n.created for n in arrivals], t)
+    last = arrivals[idx - 1] if idx else None
+    place, since = (last.object, last.created) if last else (agent.home, 0)
+    if idx < len(arrivals):
+        nxt = arrivals[idx]
+        left = max(since, nxt.created - (world.travel_time(place, nxt.object) or 0))
+        if left <= t:
+            return Whereabouts(place, nxt.object, left, nxt.created, nxt)
+    elif agent.location is None and agent.travel_to and agent.action:
+        left = max(since, agent.action_end - int(agent.action.get("duration", 0)))
+        if left <= t:
+            return Whereabouts(place, agent.travel_to, left, agent.action_end, last)
+    return Whereabouts(place, memory=last)
 
 
 def ask_where(world: World, rules: MysteryRules, agent_id: str, t: int) -> Answer:
+    """Honest answers claim only what the agent's memory makes true; a lie claims the
+    story's ``claim`` place, and only while the agent really was at the lie's ``about``."""
     agent = world.agents[agent_id]
     if t > world.now:
         return Answer(voice_line(world, agent, "deflect", "How should I know what I'll be doing?"))
-    truth, node = where_was(agent, t)
+    pos = whereabouts(world, agent, t)
+    when = world.calendar.format(t)
     for lie in rules.spec.get("lies", {}).get(agent_id, []):
-        if lie["about"] == truth and holds(lie["when"], world, rules):
+        if lie["about"] in (pos.place, pos.to) and holds(lie["when"], world, rules):
             place = world.locations[lie["claim"]].name
             text = lie["say"] or f"I was at {place}, if you must know."
             return Answer(text, [[agent_id, lie["claim"], t]], lied=True)
-    place = world.locations[truth].name
-    seen = _seen_near(world, agent, truth, t)
-    when = world.calendar.format(t)
+    memories = [pos.memory.id] if pos.memory else []
+    if pos.to:
+        here, there = world.locations[pos.place].name, world.locations[pos.to].name
+        claims: list[list[Any]] = [[agent_id, pos.place, pos.left]]
+        if pos.arrived <= world.now:
+            claims.append([agent_id, pos.to, pos.arrived])
+        return Answer(f"Around {when}? I was on my way from {here} to {there}.", claims,
+                      memories=memories)
+    place = world.locations[pos.place].name
+    seen = _seen_near(world, agent, pos.place, t)
     text = f"Around {when}? I was at {place}."
-    claims: list[list[Any]] = [[agent_id, truth, t]]
+    claims = [[agent_id, pos.place, t]]
     if seen:
-        names = ", ".join(world.agents[s].name for s, _ in seen)
+        names = ", ".join(f"{'you' if s == rules.player else world.agents[s].name} "
+                          f"({format_hhmm(tt % MINUTES_PER_DAY)})" for s, tt in seen)
         text += f" I saw {names} there."
-        claims += [[s, truth, tt] for s, tt in seen]
-    return Answer(text, claims, memories=[node.id] if node else [])
+        claims += [[s, pos.place, tt] for s, tt in seen]
+    return Answer(text, claims, memories=memories)
 
 
 def _seen_near(world: World, agent: Agent, location: str, t: int) -> list[tuple[str, int]]:
+    """Who the agent remembers seeing at ``location`` within SEEN_WINDOW of ``t``."""
     nodes = agent.memory.nodes
     created = [n.created for n in nodes]
     lo = bisect.bisect_left(created, t - SEEN_WINDOW)
@@ -91,9 +134,10 @@ def _seen_near(world: World, agent: Agent, location: str, t: int) -> list[tuple[
     seen: dict[str, int] = {}
     for node in nodes[lo:hi]:
         if node.kind == "observation" and location in node.tags and node.subject in world.agents \
-                and node.subject != agent.id and node.predicate in ("arrive", "activity", "take"):
-            seen.setdefault(node.subject, node.created)
-    return sorted(seen.items())[:4]
+                and node.subject != agent.id and node.predicate in SEEN_DEEDS:
+            if node.subject not in seen or abs(node.created - t) < abs(seen[node.subject] - t):
+                seen[node.subject] = node.created
+    return sorted(seen.items())[:SEEN_SHOWN]
 
 
 def ask_person(world: World, rules: MysteryRules, agent_id: str, about: str) -> Answer:
@@ -117,29 +161,35 @@ def ask_person(world: World, rules: MysteryRules, agent_id: str, about: str) -> 
 
 
 def ask_unusual(world: World, rules: MysteryRules, agent_id: str) -> Answer:
+    """What the agent itself saw lately that it finds out of the way (``observations``), the
+    latest last; failing that, the freshest news it has heard; failing that, its own line."""
     agent = world.agents[agent_id]
-    since = world.now - 3 * MINUTES_PER_DAY
-    memories = agent.memory.retrieve("took poison knife whispered low voices night strange",
-                                     world.now, k=8)
-    notable = [m for m in memories if m.kind == "observation" and m.importance >= 4
-               and m.created >= since and m.subject != agent_id]
-    if not notable:
-        return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
-    notable.sort(key=lambda m: m.created)
-    parts, claims, facts = [], [], []
-    for m in notable[:3]:
-        if m.object in world.facts and protected(world, rules, agent_id, m.object):
-            continue
-        loc = next((t for t in m.tags if t in world.locations), "")
-        parts.append(f"{world.calendar.format(m.created)}: {m.text}.")
-        if loc and m.subject in world.agents:
-            claims.append([m.subject, loc, m.created])
-        if m.object in world.facts:
-            facts.append(m.object)
-    if not parts:
-        return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
-    return Answer("Now that you ask... " + " ".join(parts), claims, facts,
-                  memories=[m.id for m in notable[:3]])
+    since = world.now - UNUSUAL_DAYS * MINUTES_PER_DAY
+    notable: list[MemoryNode] = []
+    for node in reversed(agent.memory.nodes):
+        if node.created < since or len(notable) >= UNUSUAL_SHOWN:
+            break
+        if observations.unusual(world, agent, node) and not (
+                node.object in world.facts and protected(world, rules, agent_id, node.object)):
+            notable.append(node)
+    if notable:
+        notable.reverse()
+        parts, claims = [], []
+        for m in notable:
+            parts.append(f"{world.calendar.format(m.created)}: {m.text}.")
+            loc = observations.where(world, m)
+            if loc:
+                claims.append([m.subject, loc, m.created])
+        return Answer("Now that you ask... " + " ".join(parts), claims,
+                      memories=[m.id for m in notable], seen=notable)
+    fresh = [f for f, (t, _) in agent.known_facts.items() if t >= since
+             and world.facts[f].importance >= NEWS_IMPORTANCE
+             and not protected(world, rules, agent_id, f)
+             and not (world.facts[f].secret and agent_id in world.facts[f].about)]
+    if fresh:
+        fresh.sort(key=lambda f: (-agent.known_facts[f][0], f))
+        return Answer(f"Have you heard? {world.facts[fresh[0]].text}", facts=fresh[:1])
+    return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
 
 
 def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> Answer:
@@ -157,9 +207,10 @@ def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> 
     if not mentions:
         return Answer(voice_line(world, agent, "unknown", f"I know nothing about the {item.name}."))
     m = mentions[-1]
-    loc = next((t for t in m.tags if t in world.locations), "")
-    claims = [[m.subject, loc, m.created]] if loc else []
-    return Answer(f"{world.calendar.format(m.created)}: {m.text}.", claims, memories=[m.id])
+    loc = observations.where(world, m)
+    claims = [[m.subject, loc, m.created]] if loc and m.kind == "observation" else []
+    return Answer(f"{world.calendar.format(m.created)}: {m.text}.", claims, memories=[m.id],
+                  seen=[m] if m.kind == "observation" else [])
 
 
 def ask_fact(world: World, rules: MysteryRules, agent_id: str, fact_id: str) -> Answer:

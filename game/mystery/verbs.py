@@ -17,9 +17,10 @@ from game.engine.clock import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 from . import accusation, talk
 from .clues import collect_witnessed, learn_fact, search_here
+from .evidence import Provenance
 from .lookup import Lookup
 from .play import Play
-from .wording import the
+from .wording import capitalised, the
 
 MINUTES = {"search": 20}
 DEFAULT_WAIT = 30
@@ -185,8 +186,10 @@ def run_take(play: Play, cmd: Command) -> Outcome:
     item = play.world.items[cmd.target]
     play.spend(Action(TAKE, item=item.id, duration=TAKE_MINUTES))
     out = Outcome([f"You take {the(item.name)}."])
+    kind = "document" if "document" in item.tags else "physical"
+    how = Provenance(kind, capitalised(the(item.name)), item=item.id)
     for fact_id in play.mystery["item_reveals"].get(item.id, []):
-        out.new_clues += learn_fact(play, fact_id, the(item.name))
+        out.new_clues += learn_fact(play, fact_id, how)
     return out
 
 
@@ -212,6 +215,6 @@ VERBS: dict[str, Verb] = {
 }
 
 
-def after_command(play: Play) -> list[tuple[int, str]]:
-    """What the player saw while the command ran (also turns sightings into clues)."""
+def after_command(play: Play) -> tuple[list[tuple[int, str]], list[str]]:
+    """What the player saw and heard while the command ran, and the new clues it made."""
     return collect_witnessed(play)

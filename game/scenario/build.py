@@ -100,6 +100,8 @@ def build_mystery(story: Story) -> dict[str, Any]:
         "item_reveals": {it.id: list(it.reveals) for it in story.items if it.reveals},
         "fact_evidence": {f.id: [e.model_dump() for e in f.evidence]
                           for f in story.facts if f.evidence},
+        "witnesses": {f.id: list(f.known_by if f.witnesses is None else f.witnesses)
+                      for f in story.facts},
         "incriminates": {f.id: list(f.incriminates) for f in story.facts if f.incriminates},
         "secrets": {ch.id: [{"fact": x.fact, "admit_when": _cond(x.admit_when),
                              "deflect": x.deflect} for x in ch.secrets]
@@ -121,7 +123,8 @@ def build_mystery(story: Story) -> dict[str, Any]:
             for p in story.plots
         ],
         "clues": [
-            {"id": c.id, "text": c.text, "location": c.location, "when": _cond(c.when),
+            {"id": c.id, "text": c.text, "kind": c.kind, "location": c.location,
+             "when": _cond(c.when),
              "reveals": list(c.reveals), "evidence": [e.model_dump() for e in c.evidence]}
             for c in story.clues
         ],

@@ -161,6 +161,9 @@ class Fact(Strict):
     evidence: list[Evidence] = Field(default_factory=list)
     incriminates: list[Id] = Field(
         default_factory=list, description="whom the law starts watching when told this")
+    witnesses: list[Id] | None = Field(
+        default=None, description="who knows it first-hand and can testify to it; told by "
+        "anyone else it is hearsay. Omitted: the characters in known_by")
 
 
 class PlotStep(Strict):
@@ -190,6 +193,9 @@ class Plot(Strict):
 class Clue(Strict):
     id: Id
     text: str
+    kind: Literal["physical", "document"] = Field(
+        default="physical", description="physical: the state of a place or thing; document: "
+        "something written")
     location: Id | None = Field(default=None, description="searching here can find it")
     when: Condition | None = Field(default=None, description="only findable while this holds")
     reveals: list[Id] = Field(default_factory=list)

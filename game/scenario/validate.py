@@ -195,8 +195,8 @@ def _within_hours(hours: list[str], start: int, end: int) -> bool:
 
 def _check_facts(c: _Checker) -> None:
     for i, fact in enumerate(c.story.facts):
-        for key in ("about", "known_by", "incriminates"):
-            for j, who in enumerate(getattr(fact, key)):
+        for key in ("about", "known_by", "incriminates", "witnesses"):
+            for j, who in enumerate(getattr(fact, key) or []):
                 c.need("agent", who, ("facts", i, key, j))
         for j, ev in enumerate(fact.evidence):
             c.need("agent", ev.culprit, ("facts", i, "evidence", j, "culprit"))

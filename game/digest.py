@@ -1,0 +1,113 @@
+"""The player's chronicle: what they could plausibly have learned of a stretch of time.
+
+After a skip, the player reads what reached them, day by day: who they saw where, the
+deeds they witnessed, what people told them, the news, the clues that turned up, and
+their own death. It is built only from what the player's world self saw and heard (its
+memory stream) and from the notebook, never from the town's event log, so it shows
+nothing the player could not know; and never from the player's inner voice (plans and
+reflections). It is complete: every day of the span, every line, no cut-off. Over a whole
+loop it is the full chronicle the front ends keep one key away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from game.engine.clock import MINUTES_PER_DAY, format_hhmm
+from game.engine.memory import MemoryNode
+from game.mystery.evidence import describe
+
+if TYPE_CHECKING:
+    from game.session import GameSession
+
+ROUTINE_SIGHTINGS = ("arrive", "depart", "activity")  # folded into "who you saw where"
+NOTABLE = 3  # a sighting at least this important gets a line of its own
+HIDDEN = ("plan", "reflection")
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    time: str  # "09:05"
+    kind: str  # saw | people | heard | news | clue | death
+    text: str
+
+
+@dataclass(frozen=True)
+class DigestDay:
+    day: int  # loop day, from 1
+    title: str  # "Day 3 (Wed 7 Oct)"
+    lines: list[DigestLine]
+
+
+def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
+    """Every day from ``since`` to ``until`` (world minutes), with what reached the player."""
+    w = s.world
+    start_day = s.rules.state["loop_start"] // MINUTES_PER_DAY
+    by_day: dict[int, list[tuple[int, int, DigestLine]]] = {
+        d: [] for d in range(since // MINUTES_PER_DAY, until // MINUTES_PER_DAY + 1)}
+    people: dict[int, dict[str, list[str]]] = {d: {} for d in by_day}
+    first_seen: dict[tuple[int, str], int] = {}
+
+    def add(t: int, kind: str, text: str, order: int = 1) -> None:
+        day = t // MINUTES_PER_DAY
+        if day in by_day:
+            by_day[day].append((t, order, DigestLine(format_hhmm(t % MINUTES_PER_DAY), kind,
+                                                     text)))
+
+    for node in _nodes(s.me.memory.nodes, since, until):
+        if node.kind in HIDDEN or node.subject == s.player:
+            continue
+        where = next((t for t in node.tags if t in w.locations), "")
+        if node.kind == "observation" and node.predicate in ROUTINE_SIGHTINGS \
+                and node.importance < NOTABLE and node.subject in w.agents:
+            day = node.created // MINUTES_PER_DAY
+            names = people[day].setdefault(where, [])
+            if w.agents[node.subject].name not in names:
+                names.append(w.agents[node.subject].name)
+            first_seen.setdefault((day, where), node.created)
+            continue
+        line = _line(s, node)
+        if line is not None:
+            add(node.created, *line)
+    for day, places in people.items():
+        for where, names in places.items():
+            place = w.locations[where].name if where in w.locations else "somewhere"
+            add(first_seen[(day, where)], "people", f"At {place}: {', '.join(names)}.", 0)
+    nb = s.notebook
+    for cid, clue in nb.clues.items():
+        if clue["loop"] == s.loop and since <= clue["t"] <= until:
+            add(clue["t"], "clue", f"New clue {nb.number(cid)}: {clue['text']} "
+                f"({describe(clue)})", 2)
+    for death in nb.deaths:
+        if death["loop"] == s.loop and since <= death["t"] <= until:
+            add(death["t"], "death", death["text"], 3)
+    out = []
+    for day in sorted(by_day):
+        rows = [line for _, _, line in sorted(by_day[day], key=lambda r: (r[0], r[1]))]
+        title = w.calendar.format(day * MINUTES_PER_DAY).rsplit(",", 1)[0]
+        out.append(DigestDay(day - start_day + 1, title, rows))
+    return out
+
+
+def _nodes(nodes: list[MemoryNode], since: int, until: int) -> list[MemoryNode]:
+    return [n for n in nodes if since <= n.created <= until]
+
+
+def _line(s: GameSession, node: MemoryNode) -> tuple[str, str] | None:
+    """(kind, text) for one memory the player may read about; None to leave it out."""
+    w = s.world
+    other = w.agents[node.subject].name if node.subject in w.agents else "Someone"
+    fact = w.facts.get(node.object)
+    if node.predicate == "heard" and fact is not None:
+        return "news", f"News: {fact.text}"
+    if node.predicate == "overheard" and fact is not None:
+        return "heard", f"You overheard {other}: {fact.text}"
+    if node.kind == "conversation":
+        told = [w.facts[f].text for f in node.tags if f in w.facts]
+        if told:
+            return "heard", f"{other} told you: " + " ".join(told)
+        return "heard", f"You talked with {other}."
+    if node.kind == "observation":
+        return "saw", node.text.rstrip(".") + "."
+    return None
