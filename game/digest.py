@@ -21,7 +21,7 @@ from game.mystery.evidence import describe
 if TYPE_CHECKING:
     from game.session import GameSession
 
-ROUTINE_SIGHTINGS = ("arrive", "depart", "activity")  # folded into "who you saw where"
+ROUTINE_SIGHTINGS = ("arrive", "present", "depart", "activity")  # folded: who you saw where
 NOTABLE = 3  # a sighting at least this important gets a line of its own
 HIDDEN = ("plan", "reflection")
 
@@ -48,6 +48,8 @@ def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
         d: [] for d in range(since // MINUTES_PER_DAY, until // MINUTES_PER_DAY + 1)}
     people: dict[int, dict[str, list[str]]] = {d: {} for d in by_day}
     first_seen: dict[tuple[int, str], int] = {}
+    company: dict[int, list[str]] = {d: [] for d in by_day}  # talked, nothing passed on
+    shown: set[str] = set()  # fact texts already read in what people said
 
     def add(t: int, kind: str, text: str, order: int = 1) -> None:
         day = t // MINUTES_PER_DAY
@@ -67,18 +69,34 @@ def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
                 names.append(w.agents[node.subject].name)
             first_seen.setdefault((day, where), node.created)
             continue
+        if node.kind == "conversation" and node.subject in w.agents \
+                and not any(f in w.facts for f in node.tags):
+            day = node.created // MINUTES_PER_DAY
+            name = w.agents[node.subject].name
+            if day in company and name not in company[day]:
+                company[day].append(name)
+            continue
         line = _line(s, node)
         if line is not None:
             add(node.created, *line)
+            shown.update(w.facts[f].text for f in (node.object, *node.tags) if f in w.facts)
     for day, places in people.items():
         for where, names in places.items():
             place = w.locations[where].name if where in w.locations else "somewhere"
             add(first_seen[(day, where)], "people", f"At {place}: {', '.join(names)}.", 0)
+    for day, names in company.items():
+        if names:
+            add(day * MINUTES_PER_DAY + MINUTES_PER_DAY - 1, "heard",
+                f"You passed the time of day with {', '.join(names)}.", 4)
     nb = s.notebook
     for cid, clue in nb.clues.items():
-        if clue["loop"] == s.loop and since <= clue["t"] <= until:
-            add(clue["t"], "clue", f"New clue {nb.number(cid)}: {clue['text']} "
-                f"({describe(clue)})", 2)
+        t = clue["t"]
+        if clue["loop"] != s.loop or not (since < t <= until or t == since == s.loop_start):
+            continue
+        if clue["text"] in shown:
+            add(t, "clue", f"(Noted as clue {nb.number(cid)}: {describe(clue)}.)", 2)
+        else:
+            add(t, "clue", f"New clue {nb.number(cid)}: {clue['text']} ({describe(clue)})", 2)
     for death in nb.deaths:
         if death["loop"] == s.loop and since <= death["t"] <= until:
             add(death["t"], "death", death["text"], 3)

@@ -19,6 +19,7 @@ from game.engine.clock import MINUTES_PER_DAY, format_hhmm
 from game.engine.world import World
 from game.minds.factory import close_mind, make_mind
 from game.minds.scripted import ScriptedMind
+from game.mystery.accusation import Verdict
 from game.mystery.clues import known_from_start, learn_fact
 from game.mystery.lookup import Lookup
 from game.mystery.news import add_news_facts
@@ -34,6 +35,7 @@ from game.timeline.tree import TimelineTree
 
 __all__ = [
     "MINUTES_PER_DAY", "Command", "CommandError", "GameSession", "LoadResult", "MindFactory",
+    "Verdict",
     "MindUnavailable", "Outcome", "ProgressFn", "StoryError", "StoryProblem", "TimelineTree",
     "close_mind", "load_story", "load_story_text", "make_mind", "open_mind", "parse_time",
     "plural", "resolve_story_path", "story_hash", "story_schema",
@@ -346,8 +348,8 @@ class GameSession:
 
         return judge(self.play, entries)
 
-    def weigh(self, entries: list[dict[str, str]]) -> tuple[bool, list[str]]:
-        """What the law would say of an accusation now, without making it (no time passes)."""
+    def weigh(self, entries: list[dict[str, str]]) -> Verdict:
+        """What the law would make of an accusation now, without making it (no time passes)."""
         from game.mystery.accusation import weigh
 
         return weigh(self.play, entries)

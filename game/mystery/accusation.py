@@ -13,6 +13,8 @@ have, no law present) is refused before any time passes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from game.commands import MAX_ACCUSED, Command, CommandError, Outcome
 from game.engine.actions import Action
 from game.engine.model import Agent
@@ -40,6 +42,11 @@ def prepare_accuse(play: Play, look: Lookup, cmd: Command) -> Command:
                            "opportunity")
     if len(cmd.extra) > MAX_ACCUSED:
         raise CommandError(f"accuse at most {MAX_ACCUSED} people at once")
+    if not law_here(play):
+        names = [play.world.agents[a].name for a in play.rules.law if a in play.world.agents]
+        who = " or ".join(names) or "the law"
+        raise CommandError(f"an accusation is made to the law in person: find {who}, or ask "
+                           "them to stay with you")
     entries = []
     for raw in cmd.extra:
         missing = [k for k in ("culprit", *COUNTS) if not raw.get(k, "").strip()]
@@ -53,33 +60,50 @@ def prepare_accuse(play: Play, look: Lookup, cmd: Command) -> Command:
     culprits = [e["culprit"] for e in entries]
     if len(set(culprits)) != len(culprits):
         raise CommandError("each culprit once, please")
-    if not law_here(play):
-        names = [play.world.agents[a].name for a in play.rules.law if a in play.world.agents]
-        who = " or ".join(names) or "the law"
-        raise CommandError(f"an accusation is made to the law in person: find {who}, or ask "
-                           "them to stay with you")
     return Command("accuse", extra=entries)
 
 
-def weigh(play: Play, entries: list[dict[str, str]]) -> tuple[bool, list[str]]:
-    """(convinced, what the law says of each count). Convinced only if every named culprit
-    has a clue for all three counts that proves it now."""
+@dataclass(frozen=True)
+class Finding:
+    """What the law makes of one count against one culprit: '' problem means it holds."""
+
+    culprit: str
+    count: str
+    clue: str
+    problem: str
+
+    @property
+    def holds(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
+class Verdict:
+    convinced: bool
+    findings: list[Finding]
+
+
+def weigh(play: Play, entries: list[dict[str, str]]) -> Verdict:
+    """Convinced only if every named culprit has, for all three counts, a clue that proves
+    it now. No time passes."""
+    findings = [Finding(e.get("culprit", ""), count, e.get(count, ""),
+                        _problem(play, e.get("culprit", ""), count, e.get(count, "")))
+                for e in entries for count in COUNTS]
+    return Verdict(bool(entries) and all(f.holds for f in findings), findings)
+
+
+def verdict_lines(play: Play, verdict: Verdict) -> list[str]:
+    """The law's reading of each count, as the player reads it."""
     w, nb = play.world, play.notebook
     lines: list[str] = []
-    convinced = bool(entries)
-    for entry in entries:
-        culprit = entry.get("culprit", "")
-        person = w.agents[culprit].name if culprit in w.agents else "nobody"
-        lines.append(f"{person}:")
-        for count in COUNTS:
-            clue_id = entry.get(count, "")
-            clue = nb.clues.get(clue_id)
-            problem = _problem(play, culprit, count, clue_id)
-            convinced = convinced and not problem
-            cited = f"clue {nb.number(clue_id)}, {describe(clue)}" if clue else "no clue"
-            lines.append(f"  {count}: {'holds' if not problem else 'does not hold'} "
-                         f"({cited}){': ' + problem if problem else ''}.")
-    return convinced, lines
+    for f in verdict.findings:
+        if f.count == COUNTS[0]:
+            lines.append(f"{w.agents[f.culprit].name if f.culprit in w.agents else 'Nobody'}:")
+        clue = nb.clues.get(f.clue)
+        cited = f"clue {nb.number(f.clue)}, {describe(clue)}" if clue else "no clue"
+        lines.append(f"  {f.count}: {'holds' if f.holds else 'does not hold'} ({cited})"
+                     f"{': ' + f.problem if f.problem else ''}.")
+    return lines
 
 
 def _problem(play: Play, culprit: str, count: str, clue_id: str) -> str:
@@ -94,17 +118,18 @@ def _problem(play: Play, culprit: str, count: str, clue_id: str) -> str:
 
 def judge(play: Play, entries: list[dict[str, str]]) -> bool:
     """True only if every named culprit has proof now for all three counts."""
-    return weigh(play, entries)[0]
+    return weigh(play, entries).convinced
 
 
 def run_accuse(play: Play, cmd: Command) -> Outcome:
     w = play.world
     law = law_here(play)[0]
-    convinced, weighed = weigh(play, cmd.extra)
+    verdict = weigh(play, cmd.extra)
+    convinced = verdict.convinced
     play.notebook.accusations.append({"loop": play.loop, "t": w.now, "entries": cmd.extra,
                                       "confirmed": convinced, "to": law.id})
     names = [w.agents[e["culprit"]].name for e in cmd.extra]
-    lines = [f"You lay it all before {law.name}.", *weighed]
+    lines = [f"You lay it all before {law.name}.", *verdict_lines(play, verdict)]
     if convinced:
         for entry in cmd.extra:
             play.rules.arrest(w, entry["culprit"], law.id)

@@ -20,6 +20,7 @@ from .play import Play
 WITNESS_MIN_IMPORTANCE = 2  # player memories at least this important reach the feed
 OVERHEARD = "overheard:"
 NEWS = "news:"
+TALKED = "talked_with"
 HIDDEN_KINDS = ("plan", "reflection")  # the player's own inner voice never reaches the feed
 
 
@@ -115,6 +116,11 @@ def collect_witnessed(play: Play) -> tuple[list[tuple[int, str]], list[str]]:
         if node.kind == "observation" and where and node.subject in w.agents:
             nb.add_sighting(play.loop, node.subject, where, node.created)
         new += note_sighting(play, play.player, node)
+        if node.kind == "conversation" and node.predicate == TALKED and node.subject in w.agents:
+            for fact_id in node.tags:  # what they told the player, in their own words
+                if fact_id in w.facts:
+                    new += learn_fact(play, fact_id, told_by(play, fact_id, node.subject),
+                                      node.created)
     for fact_id, (when, source) in list(me.known_facts.items()):
         how = _heard(play, fact_id, str(source))
         if how is not None:

@@ -19,13 +19,16 @@ from game.records.savefile import SaveError
 from game.records.saving import load_session, save_session
 from game.session import Command, CommandError, GameSession
 
+from . import pages
+
 log = logging.getLogger("hindsight.textplay")
 
-HELP = """Commands (names, the start of a name, or the [ids] shown in lists all work):
+HELP = """Commands (names, or the start of a name, work for people, places and things):
   look                          where you are, who is here, what lies here
   people | map | inventory      who is here · the places and travel times · what you carry
-  notebook | clues              clues [ids], facts, contradictions and deaths so far
-  examine ITEM|CLUE             look closely at an item here or carried, or a clue
+  notebook | clues              your clues (numbered), their kind and source, deaths so far
+  chronicle                     everything that reached you in this loop, day by day
+  examine ITEM|CLUE             look closely at an item here or carried, or a clue (number)
   go PLACE                      walk somewhere (takes the travel time)
   greet PERSON                  say hello
   ask PERSON where TIME         where were they? TIME: 20:00, 8pm, tue 10:00, yesterday 21:30,
@@ -47,13 +50,15 @@ HELP = """Commands (names, the start of a name, or the [ids] shown in lists all 
   skip tonight | morning        ... until 21:00, or 07:00 tomorrow
   skip event | end              ... until something happens to you, or to the loop's end
   accuse PERSON MOTIVE MEANS OPPORTUNITY [; PERSON ...]
-                                name each culprit and a clue [id] for each count
+                                to the law, in person: name each culprit and the number of
+                                  a clue for each count (proof must hold in this loop)
   timeline                      the timeline's nodes: id, time, what you did, what came of it
   rewind [NODE]                 back to this loop's start, or to a timeline node
   save [SLOT] | load SLOT|FILE | saves    save, load, list saves
   help | quit"""
 
-INFO = ("look", "people", "map", "inventory", "notebook", "clues", "help", "timeline", "saves")
+INFO = ("look", "people", "map", "inventory", "notebook", "clues", "help", "timeline", "saves",
+        "chronicle")
 ASK_WORDS = ("where", "about", "unusual")
 _UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 60,
           "hrs": 60, "hour": 60, "hours": 60}
@@ -171,8 +176,8 @@ class TextGame:
         for chunk in rest.split(";"):
             words = chunk.split()
             if len(words) < 4:
-                raise CommandError("accuse PERSON MOTIVE_CLUE MEANS_CLUE OPPORTUNITY_CLUE "
-                                   "(clue ids from your notebook)")
+                raise CommandError("accuse PERSON MOTIVE MEANS OPPORTUNITY: a clue number from "
+                                   "your notebook for each")
             entries.append({"culprit": " ".join(words[:-3]), "motive": words[-3],
                             "means": words[-2], "opportunity": words[-1]})
         return Command("accuse", extra=entries)
@@ -221,17 +226,23 @@ class TextGame:
         outcome = self.s.do(cmd, on_text=self._stream if self.s.free_text else None)
         if self.streamed:
             self.say()
-        witnessed = outcome.witnessed
-        if len(witnessed) > WITNESS_SHOWN:
-            self.say(f"  · ({len(witnessed) - WITNESS_SHOWN} earlier sightings are in the "
-                     "town feed)")
-        for w in witnessed[-WITNESS_SHOWN:]:
-            self.say(f"  · {w}")
+        skipped = cmd.verb == "skip"
+        if skipped:  # a skip reads as a digest, day by day, complete
+            pages.digest(self.s, self.say)
+        else:
+            witnessed = outcome.witnessed
+            if len(witnessed) > WITNESS_SHOWN:
+                self.say(f"  · ({len(witnessed) - WITNESS_SHOWN} earlier lines: 'chronicle')")
+            for w in witnessed[-WITNESS_SHOWN:]:
+                self.say(f"  · {w}")
         for text in outcome.lines:
             if not (self.streamed and text.endswith(self.streamed)):
                 self.say(text)
-        for clue in outcome.new_clues:
-            self.say(f"  [new clue] [{clue}] {self.s.notebook.clues[clue]['text']}")
+        if not skipped:
+            for clue in outcome.new_clues:
+                pages.new_clue(self.s, clue, self.say)
+        if self.s.status == "dead":
+            pages.death(self.s, self.say)
         if self.s.status == "ended" and self.s.ending is not None:
             self.say(f"*** ENDING: {self.s.ending['title']} ***")
 
@@ -294,58 +305,26 @@ class TextGame:
         self.say(HELP)
 
     def show_look(self) -> None:
-        s = self.s
-        place = next(p for p in s.locations() if p["here"])
-        people = ", ".join(p["name"] for p in s.visible_people()) or "nobody"
-        self.say(f"[{s.clock_text()}] {place['name']}. Here: {people}.")
-        items = s.items_here()
-        if items:
-            self.say("  Lying here: " + ", ".join(f"{i['name']} [{i['id']}]" for i in items))
+        pages.look(self.s, self.say)
 
     def show_people(self) -> None:
-        people = self.s.visible_people()
-        if not people:
-            self.say("  nobody else is here")
-        for p in people:
-            doing = "asleep" if p["asleep"] else (p["activity"] or "idle")
-            self.say(f"  {p['name']} [{p['id']}], {p['role']} — {doing}")
+        pages.people(self.s, self.say)
 
     def show_map(self) -> None:
-        for loc in self.s.locations():
-            mark = "*" if loc["here"] else " "
-            far = "you are here" if loc["here"] else (
-                f"{loc['travel']} min" if loc["travel"] is not None else "no way there")
-            self.say(f" {mark} {loc['name']} [{loc['id']}] ({far})"
-                     f"{'' if loc['open'] else ' — closed to you now'}")
+        pages.town_map(self.s, self.say)
 
     def show_inventory(self) -> None:
-        items = self.s.inventory()
-        if not items:
-            self.say("  you carry nothing")
-        for i in items:
-            self.say(f"  {i['name']} [{i['id']}]")
+        pages.inventory(self.s, self.say)
 
     def show_notebook(self) -> None:
-        s = self.s
-        nb = s.notebook
-        if not nb.clues and not nb.deaths:
-            self.say("  your notebook is empty")
-        for cid, clue in nb.clues.items():
-            self.say(f"  [{cid}] {clue['text']}")
-        for c in nb.contradictions:
-            self.say(f"  contradiction: {s.name_of(c['subject'])} placed at "
-                     f"{s.name_of(c['a_says'])} and at {s.name_of(c['b_says'])} "
-                     f"({s.when(c['t'])})")
-        for d in nb.deaths:
-            self.say(f"  {d['text']}")
+        pages.notebook(self.s, self.say)
 
     def show_timeline(self) -> None:
-        for row in self.s.timeline_rows():
-            mark = "*" if row.is_head else " "
-            came = f" — {row.ending}" if row.ending else ""
-            self.say(f" {mark}{row.node:>4}  {row.when}  {row.action}  → "
-                     f"{row.outcome[:70]}{came}")
-        self.say("  (* you are here; 'rewind NODE' goes back to a node)")
+        pages.timeline(self.s, self.say)
+
+    def show_chronicle(self) -> None:
+        pages.digest(self.s, self.say, self.s.loop_start, self.s.now,
+                     heading=f"Loop {self.s.loop}, as it reached you")
 
     def examine(self, what: str) -> None:
         if not what:
