@@ -54,11 +54,13 @@ def test_playthrough_is_deterministic() -> None:
 def test_guessing_does_not_pay() -> None:
     s = GameSession(TUTORIAL)
     s.start()
+    s.do(Command("go", target="harbour"))
+    s.do(Command("wait", minutes=70))  # Bram, the law, comes to the harbour at eight
     # motive is known from the start; means and opportunity are not yet found
     out = s.do(Command("accuse", extra=[{"culprit": "odile", "motive": "fact:tonic_death",
                                           "means": "fact:tonic_death",
                                           "opportunity": "fact:tonic_death"}]))
-    assert "unconvinced" in out.lines[0]
+    assert "not convinced" in " ".join(out.lines)
     assert "odile" not in s.rules.state["arrested"]
     # an innocent with real clues is not convicted either
     assert not s.judge([{"culprit": "tess", "motive": "fact:tonic_death",

@@ -38,7 +38,8 @@ Plot = dict[str, Any]
 Intents = dict[str, list[dict[str, Any]]]
 
 
-def advance(world: World, rules: MysteryRules, plot: Plot) -> None:
+def advance(world: World, rules: MysteryRules, plot: Plot, deciding: set[str]) -> None:
+    """Move one plot on; ``deciding`` are the agents about to decide in this batch."""
     st = rules.state["plots"][plot["id"]]
     if st["status"] in ("done", "abandoned"):
         return
@@ -59,7 +60,7 @@ def advance(world: World, rules: MysteryRules, plot: Plot) -> None:
                                           "reason": reason,
                                           "text": f"{owner.name} gives up: {reason}"})
         return
-    _pursue(world, rules, plot, st, owner, victim)
+    _pursue(world, rules, plot, st, owner, victim, deciding)
 
 
 def activate(world: World, rules: MysteryRules, plot: Plot, why: str = "") -> None:
@@ -99,7 +100,7 @@ def _means_reachable(world: World, item_id: str, cabal: list[str]) -> bool:
 
 
 def _pursue(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any], owner: Agent,
-            victim: Agent) -> None:
+            victim: Agent, deciding: set[str]) -> None:
     steps = plot["steps"]
     cabal = rules.cabal(plot)
     while st["step"] < len(steps):
@@ -110,7 +111,7 @@ def _pursue(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any], o
                                           "text": f"{owner.name} completed: {step['kind']}"})
         st["step"] += 1
         st["progress"] = 0
-    intents = _intentions(world, rules, plot, st, owner, victim, cabal)
+    intents = _intentions(world, plot, st, owner, victim, cabal, deciding)
     for member in cabal:
         agent = world.agents[member]
         agent.intentions = [i for i in agent.intentions if i.get("plot") != plot["id"]]
@@ -136,8 +137,8 @@ def _step_done(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any
     return False  # act completes through the kill action
 
 
-def _intentions(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any],
-                owner: Agent, victim: Agent, cabal: list[str]) -> Intents:
+def _intentions(world: World, plot: Plot, st: dict[str, Any], owner: Agent, victim: Agent,
+                cabal: list[str], deciding: set[str]) -> Intents:
     if st["step"] >= len(plot["steps"]):
         return {}
     step = plot["steps"][st["step"]]
@@ -165,20 +166,21 @@ def _intentions(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any
                            {**tag, "action": {"kind": CONSPIRE, "target": who},
                             "priority": 3.0}]}
     if kind == "act":
-        return _act(world, plot, st, step, victim, cabal)
+        return _act(world, plot, st, step, victim, cabal, deciding)
     return {}
 
 
 def _act(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any], victim: Agent,
-         cabal: list[str]) -> Intents:
-    """Who sets out for the victim now, who waits for their moment, who slips away."""
+         cabal: list[str], deciding: set[str]) -> Intents:
+    """Who sets out for the victim now, who waits for their moment, who slips away. A killer
+    going about their evening looks up when their nerve is ready (``set_out``)."""
     m = world.now % MINUTES_PER_DAY
     if not in_window(m, step["after"], step["before"]):
         return {}
     tag = {"plot": plot["id"]}
     night = (world.now - minutes_into_window(m, step["after"])) // MINUTES_PER_DAY
     if st.get("night") != night:
-        st["night"], st["lurked"], st["approach"] = night, False, False
+        st["night"], st["lurked"], st["approach"], st["roused"] = night, False, False, False
         st["set_out"] = world.now + world.rng.randint(0, NERVE_MINUTES)
     alone = victim_alone(world, victim, cabal)
     left = minutes_left(m, step["after"], step["before"])
@@ -201,6 +203,9 @@ def _act(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any], vic
                             "priority": 6.0}]
         elif not st["lurked"] and _would_sleep(world, agent):
             out[member] = [{**tag, "action": {"kind": BIDE}, "priority": 3.0}]  # stay up
+        elif world.now < st["set_out"] and not st["roused"] and member not in deciding:
+            world.interrupt(agent, st["set_out"])
+            st["roused"] = True
     return out
 
 

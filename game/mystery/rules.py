@@ -115,8 +115,9 @@ class MysteryRules(WorldRule):
         for agent in due:
             agent.intentions = [i for i in agent.intentions
                                 if i.get("until") is None or i["until"] > world.now]
+        deciding = {a.id for a in due}
         for plot in self.spec["plots"]:
-            plots.advance(world, self, plot)
+            plots.advance(world, self, plot, deciding)
 
     def allowed_actions(self, world: World, agent: Agent) -> list[Action]:
         if agent.location is None or agent.id in self.state["arrested"]:
