@@ -49,7 +49,8 @@ def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
     people: dict[int, dict[str, list[str]]] = {d: {} for d in by_day}
     first_seen: dict[tuple[int, str], int] = {}
     company: dict[int, list[str]] = {d: [] for d in by_day}  # talked, nothing passed on
-    shown: set[str] = set()  # fact texts already read in what people said
+    last_talk: dict[int, int] = {}
+    shown: dict[str, int] = {}  # fact text -> when the player first read it in the digest
 
     def add(t: int, kind: str, text: str, order: int = 1) -> None:
         day = t // MINUTES_PER_DAY
@@ -75,25 +76,28 @@ def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
             name = w.agents[node.subject].name
             if day in company and name not in company[day]:
                 company[day].append(name)
+            last_talk[day] = node.created
             continue
         line = _line(s, node)
         if line is not None:
             add(node.created, *line)
-            shown.update(w.facts[f].text for f in (node.object, *node.tags) if f in w.facts)
+            for f in (node.object, *node.tags):
+                if f in w.facts:
+                    shown.setdefault(w.facts[f].text, node.created)
     for day, places in people.items():
         for where, names in places.items():
             place = w.locations[where].name if where in w.locations else "somewhere"
             add(first_seen[(day, where)], "people", f"At {place}: {', '.join(names)}.", 0)
     for day, names in company.items():
         if names:
-            add(day * MINUTES_PER_DAY + MINUTES_PER_DAY - 1, "heard",
-                f"You passed the time of day with {', '.join(names)}.", 4)
+            add(last_talk[day], "heard", f"You passed the time of day with {', '.join(names)}.",
+                4)
     nb = s.notebook
     for cid, clue in nb.clues.items():
         t = clue["t"]
         if clue["loop"] != s.loop or not (since < t <= until or t == since == s.loop_start):
             continue
-        if clue["text"] in shown:
+        if shown.get(clue["text"], t + 1) <= t:
             add(t, "clue", f"(Noted as clue {nb.number(cid)}: {describe(clue)}.)", 2)
         else:
             add(t, "clue", f"New clue {nb.number(cid)}: {clue['text']} ({describe(clue)})", 2)
