@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.session import Command, CommandError, GameSession
-from game.session import load_story_text
+from game.session import Command, CommandError, GameSession, load_story_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "story" / "tutorial.toml"
@@ -136,13 +135,11 @@ def test_anything_unusual_tells_what_they_saw_and_a_witness_proves_means() -> No
 def test_the_constable_who_sat_up_tells_who_came_in_the_night() -> None:
     """She kept the keeper company overnight and saw Corin come in at eleven: asked in the
     morning whether anything was unusual, she says so."""
+    visit = ('  { days = ["daily"], start = "23:00", end = "23:20", location = "lighthouse", '
+             'activity = "knocking for the keeper" },')
     text = TUTORIAL.read_text().replace(
-        '''wake = "05:30"
-sleep = "21:30"
-routine = [''', '''wake = "05:30"
-sleep = "23:59"
-routine = [
-  { days = ["daily"], start = "23:00", end = "23:20", location = "lighthouse", activity = "knocking for the keeper" },''')
+        'wake = "05:30"\nsleep = "21:30"\nroutine = [',
+        f'wake = "05:30"\nsleep = "23:59"\nroutine = [\n{visit}')
     result = load_story_text(text, "night_visit.toml")
     assert result.ok, result.errors
     s = GameSession(result)
