@@ -114,6 +114,10 @@ def test_playthrough_of_the_tutorial_to_the_true_ending_through_the_ui(app):
     d.click_at(app, apo)
     d.key(app, pygame.K_f)
     assert "foxglove_gone" in s.notebook.clues
+    harbour = app.top.map.screen_pos("harbour")  # the accusation goes to Bram, in person
+    d.click_at(app, harbour)
+    d.click_at(app, harbour)
+    assert s.here() == "harbour"
     d.key(app, pygame.K_n)
     d.key(app, pygame.K_5)
     board = app.top

@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     d.click_at(app, apo)  # second click confirms the walk
     d.key(app, pygame.K_f)
     shot("town_search")
+    harbour = d.top(app).map.screen_pos("harbour")  # accusations go to Bram, in person
+    d.click_at(app, harbour)
+    d.click_at(app, harbour)
     d.key(app, pygame.K_n)
     shot("notebook_clues")
     d.key(app, pygame.K_2)

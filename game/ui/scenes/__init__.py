@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from game.ui.scene import Scene
 
+from .chronicle import ChronicleScene
 from .ending import EndScene
 from .load import LoadScene
 from .notebook import NotebookScene
@@ -20,5 +21,5 @@ from .title import TitleScene
 from .town import TownScene
 
 SCENES: dict[str, type[Scene]] = {cls.name: cls for cls in (
-    EndScene, LoadScene, NotebookScene, ReplayScene, SettingsScene, SkipScene, TalkScene,
-    TimelineScene, TitleScene, TownScene)}
+    ChronicleScene, EndScene, LoadScene, NotebookScene, ReplayScene, SettingsScene, SkipScene,
+    TalkScene, TimelineScene, TitleScene, TownScene)}

@@ -1,4 +1,6 @@
-"""The notebook: clues, people, testimonies (contradictions marked), deaths, accusation board."""
+"""The notebook: clues (numbered, with their kind and source), people, testimonies
+(contradictions marked), deaths, and the accusation board, which works only in front of
+the law."""
 
 from __future__ import annotations
 
@@ -69,9 +71,11 @@ class NotebookScene(Scene):
         rows = []
         for c in s.notebook.clues.values():
             ev = ", ".join(f"{e['kind']} → {self._name(e['culprit'])}" for e in c["evidence"])
-            rows.append(f"{gold('<b>' + esc(c['text']) + '</b>')}<br>"
-                        + dim(esc(f"loop {c['loop']} · {s.when(c['t'])} · "
-                                  f"{c['source']}" + (f" · evidence: {ev}" if ev else ""))))
+            head = f"{s.clue_number(c['id'])}. {c['text']}"
+            rows.append(f"{gold('<b>' + esc(head) + '</b>')}<br>"
+                        + esc(s.clue_kind(c["id"])) + dim(esc(
+                            f" · {'points to ' + ev if ev else 'a lead'} · loop {c['loop']}, "
+                            f"{s.when(c['t'])}")))
         return "<br><br>".join(rows) or dim("No clues yet. Talk to people, search places, "
                                             "and watch.")
 
@@ -88,7 +92,7 @@ class NotebookScene(Scene):
             spoke = f"Spoke to you {plural(said, 'time')}." if said else "Has not spoken to you."
             line = f"<b>{esc(p['name'])}</b> — {esc(p['role'])}. {spoke}"
             if lies:
-                line += " " + red(f"<b>Caught in {plural(len(lies), 'contradiction')}.</b>")
+                line += " " + red(f"<b>Caught in {plural(len(lies), 'lie')}.</b>")
             if about:
                 line += "<br>" + "<br>".join(gold("• " + esc(c["text"])) for c in about)
             rows.append(line)
@@ -108,9 +112,9 @@ class NotebookScene(Scene):
             else:
                 rows.append(dim(head) + f"<br>{text}")
         for c in nb.contradictions:
-            rows.insert(0, red(f"<b>Contradiction:</b> {esc(self._name(c['subject']))} placed at "
-                               f"{esc(self._name(c['a_says']))} and at "
-                               f"{esc(self._name(c['b_says']))} ({esc(s.when(c['t']))})."))
+            rows.insert(0, red(f"<b>Caught lying:</b> {esc(self._name(c['subject']))} claimed "
+                               f"{esc(self._name(c['b_says']))} but was seen at "
+                               f"{esc(self._name(c['a_says']))} ({esc(s.when(c['t']))})."))
         return "<br><br>".join(rows) or dim("Nobody has told you anything yet.")
 
     def _deaths(self) -> str:
@@ -126,12 +130,15 @@ class NotebookScene(Scene):
     def _build_board(self, rect: tuple[int, int, int, int]) -> None:
         s = self.session
         x, y, w, h = rect
-        label(self, (x, y, w, 26), "Name each culprit and cite one clue for each count. "
-              "The magistrate needs all three.", "@hint")
+        law = s.law_here()
+        label(self, (x, y, w, 26), "Name each culprit and cite a clue for motive, means and "
+              "opportunity, proved in this loop. " + (f"{' and '.join(law)} will hear you."
+                                                     if law else "The law must be with you."),
+              "@hint")
         y += 34
         people = [(p["name"], p["id"]) for p in s.suspects()]
-        clues = [(c["text"][:70] + ("…" if len(c["text"]) > 70 else ""), c["id"])
-                 for c in s.notebook.clues.values()] or [("(no clues yet)", "")]
+        clues = [(self._short(c), c["id"]) for c in s.notebook.clues.values()] \
+            or [("(no clues yet)", "")]
         self.menus = []
         cw = (w - 20) // 4
         for i in range(self.rows):
@@ -148,12 +155,17 @@ class NotebookScene(Scene):
         self.add_row = button(self, (x, y, 200, 34), "+ Another culprit",
                               "For a conspiracy", enabled=self.rows < 3)
         self.accuse = button(self, (x + 210, y, 260, 34), "Accuse (Enter)",
-                             "Takes 30 minutes. Wrong accusations are remembered.", "@danger",
-                             enabled=s.status == "playing")
+                             "Takes 30 minutes, in front of the law. Wrong accusations get "
+                             "about.", "@danger", enabled=s.status == "playing" and bool(law))
         y += 46
         textbox(self, (x, y, w, max(60, h - (y - rect[1]))), self.verdict or dim(
-            "Tip: a contradiction in testimony counts as opportunity; "
-            "what you see someone take can count as means."))
+            "Proof must hold now, in this loop: what you saw, found, read or were told by "
+            "someone who knows it first-hand. Hearsay is a lead, never proof. A caught lie "
+            "counts as opportunity."))
+
+    def _short(self, clue: dict[str, Any]) -> str:
+        text = f"{self.session.clue_number(clue['id'])}. {clue['text']}"
+        return text[:70] + ("…" if len(text) > 70 else "")
 
     def _read_picks(self) -> list[dict[str, str]]:
         return [{k: dd_value(m) for k, m in row.items()} for row in self.menus]
@@ -202,6 +214,12 @@ class NotebookScene(Scene):
             self.relayout()
             return True
         if key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.tab == "accuse":
-            self.do_accuse()
+            if self.accuse.is_enabled:
+                self.do_accuse()
+            else:
+                self.verdict = red(esc("An accusation is made to the law in person: go to "
+                                       "them, or ask them to stay with you."))
+                self.picks = self._read_picks()
+                self.relayout()
             return True
         return super().on_key(key)

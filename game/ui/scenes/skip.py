@@ -1,4 +1,6 @@
-"""Skip ahead: pick a target, watch the town run in the frames' spare time, cancel, summary."""
+"""Skip ahead: pick a target, watch the town run in the frames' spare time, cancel, then
+read what reached you, day by day and complete (the whole loop's chronicle is one key
+away). A death during the skip ends it on the death screen, at once."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from game.ui import style
 from game.ui.gameplay import SkipRunner
 from game.ui.mapview import MapView
 from game.ui.scene import Scene, content_height
+from game.ui.chronicle_html import digest_html
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
 CHOICES = (("hours", 1, "1. One hour"), ("tonight", 0, "2. Until tonight (21:00)"),
@@ -20,7 +23,8 @@ CHOICES = (("hours", 1, "1. One hour"), ("tonight", 0, "2. Until tonight (21:00)
 
 class SkipScene(Scene):
     name = "skip"
-    hints = "1-5 pick how far · Esc/C cancel while running · Enter continue when done"
+    hints = ("1-5 pick how far · Esc cancel while running · Enter continue when done · "
+             "C the whole loop's chronicle")
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
@@ -48,7 +52,7 @@ class SkipScene(Scene):
         y = 84
         self.choice_buttons = {}
         self.slider = None
-        self.cancel_b = self.cont = None
+        self.cancel_b = self.cont = self.chron = None
         if self.phase == "pick":
             for kind, value, text in CHOICES:
                 b = button(self, (x, y, iw, 38), text, "Time passes; you follow your routine",
@@ -72,7 +76,10 @@ class SkipScene(Scene):
                                        "Stop here; the time already passed stays passed",
                                        "@danger")
             else:
-                self.cont = button(self, (x, y, iw, 36), "Continue (Enter)", "", "@primary")
+                half = (iw - 8) // 2
+                self.cont = button(self, (x, y, half, 36), "Continue (Enter)", "", "@primary")
+                self.chron = button(self, (x + half + 8, y, iw - half - 8, 36),
+                                    "Chronicle (C)", "Everything that reached you this loop")
             y += 46
             textbox(self, (x, y, iw, max(80, h - y - 10)), self._summary())
 
@@ -87,12 +94,7 @@ class SkipScene(Scene):
         rows = [gold(f"<b>{head}It is now {esc(s.clock_text())}.</b>")]
         if r.error is not None:
             rows.append(esc(f"The skip stopped: {r.error}"))
-        if r.new_clues:
-            rows.append(gold("<b>New clues:</b>"))
-            rows += [esc("• " + s.notebook.clues[c]["text"]) for c in r.new_clues
-                     if c in s.notebook.clues]
-        rows.append("<b>What you witnessed:</b>")
-        rows += [esc("• " + line) for line in r.witnessed[-30:]] or [dim("Nothing of note.")]
+        rows.append(digest_html(s, r.start, s.now))
         return "<br>".join(rows)
 
     def start(self, kind: str, value: int) -> None:
@@ -109,6 +111,8 @@ class SkipScene(Scene):
             self.runner.cancel()
         elif el is self.cont:
             self.finish()
+        elif el is self.chron:
+            self.app.push("chronicle")
         elif self.phase == "pick":
             self.app.pop()
         else:
@@ -140,6 +144,9 @@ class SkipScene(Scene):
                                             pygame.K_ESCAPE):
             self.finish()
             return True
+        if self.phase == "done" and key == pygame.K_c:
+            self.app.push("chronicle")
+            return True
         if self.phase == "pick":
             return super().on_key(key)
         return False
@@ -151,6 +158,9 @@ class SkipScene(Scene):
             return
         if r.done:
             self.phase = "done"
+            if self.session.status == "dead":  # a death is its own screen, at once
+                self.finish()
+                return
             self.relayout()
             return
         view = r.snapshot_view()
