@@ -10,10 +10,10 @@ import pygame
 from pygame_gui.elements import UIHorizontalSlider, UIProgressBar
 
 from game.ui import style
+from game.ui.chronicle_html import digest_html
 from game.ui.gameplay import SkipRunner
 from game.ui.mapview import MapView
 from game.ui.scene import Scene, content_height
-from game.ui.chronicle_html import digest_html
 from game.ui.widgets import button, dim, esc, gold, label, textbox
 
 CHOICES = (("hours", 1, "1. One hour"), ("tonight", 0, "2. Until tonight (21:00)"),
