@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from game.commands import CommandError
+from game.mystery.evidence import describe
 from game.mystery.lookup import Lookup
 from game.mystery.wording import capitalised, the
 
@@ -74,12 +75,13 @@ def examine(s: GameSession, text: str) -> list[str]:
         item = w.items[entry.id]
         where = "You carry it." if item.holder == s.player else "It is here."
         body = item.description or "Nothing remarkable about it."
-        return [f"{capitalised(the(item.name))} [{item.id}]: {body} {where}"]
+        return [f"{capitalised(the(item.name))}: {body} {where}"]
     clue = s.notebook.clues[entry.id]
     counts = ", ".join(f"{e['kind']} against {w.agents[e['culprit']].name}"
                        for e in clue["evidence"] if e["culprit"] in w.agents)
-    lines = [f"[{entry.id}] {clue['text']}",
-             f"Found in loop {clue['loop']}, {w.calendar.format(clue['t'])} ({clue['source']})."]
+    kind = describe(clue)
+    lines = [f"{s.notebook.number(entry.id)}. {clue['text']}",
+             f"Loop {clue['loop']}, {w.calendar.format(clue['t'])}. {kind[:1].upper()}{kind[1:]}."]
     if counts:
         lines.append(f"Evidence: {counts}.")
     return lines
@@ -121,7 +123,7 @@ def describe_action(s: GameSession, action: dict[str, Any] | None) -> str:
         return f"skip {topic}" + (f" {minutes}" if topic in ("hours", "days") else "")
     if verb == "ask":
         if topic == "where":
-            return f"ask {name(target)} where they were, {w.calendar.format(minutes)}"
+            return f"ask {name(target)}: where at {w.calendar.format(minutes)}?"
         if topic == "unusual":
             return f"ask {name(target)} about anything unusual"
         return f"ask {name(target)} about {name(arg)}"

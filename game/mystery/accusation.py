@@ -45,8 +45,8 @@ def prepare_accuse(play: Play, look: Lookup, cmd: Command) -> Command:
     if not law_here(play):
         names = [play.world.agents[a].name for a in play.rules.law if a in play.world.agents]
         who = " or ".join(names) or "the law"
-        raise CommandError(f"an accusation is made to the law in person: find {who}, or ask "
-                           "them to stay with you")
+        raise CommandError(f"an accusation is made to the law in person: go to {who}, or ask "
+                           f"{who} to stay with you")
     entries = []
     for raw in cmd.extra:
         missing = [k for k in ("culprit", *COUNTS) if not raw.get(k, "").strip()]

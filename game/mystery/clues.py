@@ -90,7 +90,7 @@ def note_sighting(play: Play, witness: str, node: MemoryNode) -> list[str]:
     mine = witness == play.player
     clue_id = f"seen:{witness}:{seen.key}"
     who = "You" if mine else w.agents[witness].name
-    text = f"{who} saw {seen.deed} ({w.calendar.format(node.created)})."
+    text = f"{who} saw {seen.deed}, {w.calendar.format(node.created)}."
     how = Provenance("witnessed", "your own eyes" if mine else w.agents[witness].name,
                      witness=witness)
     evidence = [{"culprit": c, "kind": k} for c, k in seen.evidence]

@@ -129,10 +129,16 @@ class Lookup:
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
-                names = ", ".join(e.label for e in found[:MAX_LISTED])
+                names = "; ".join(_short(e.label) for e in found[:MAX_LISTED])
                 more = "…" if len(found) > MAX_LISTED else ""
-                raise CommandError(f"{text.strip()!r} could be: {names}{more}. Say which.")
+                raise CommandError(f"{text.strip()!r} could be: {names}{more} (say which)")
         raise CommandError(f"there is no {what} called {text.strip()!r}")
+
+
+def _short(label: str, most: int = 40) -> str:
+    """A long name (a clue's or a fact's text) cut to a recognisable start."""
+    label = label.rstrip(". ")
+    return label if len(label) <= most else label[:most].rsplit(" ", 1)[0] + "…"
 
 
 def _exact(query: str, e: Entry) -> bool:

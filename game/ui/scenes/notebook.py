@@ -54,12 +54,11 @@ class NotebookScene(Scene):
         return str(self.session.name_of(ident))
 
     def _asked(self, t: dict[str, Any]) -> str:
-        """What a testimony answered, in words: 'where they were, Day 2, 20:00'."""
+        """What a testimony answered, in words: 'where, at Day 2, 20:00'."""
         s = self.session
         topic, arg = t["topic"], t["arg"]
         if topic == "where":
-            return f"where they were, {s.when(int(arg))}" if str(arg).isdigit() else \
-                "where they were"
+            return f"where, at {s.when(int(arg))}" if str(arg).isdigit() else "where"
         if topic == "unusual":
             return "anything unusual"
         if topic == "free":
