@@ -8,7 +8,8 @@ from typing import Any
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
-NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "murder", "watch", "arrest")
+NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "murder", "watch", "arrest",
+           "lurk", "announce", "reaction", "body")
 
 
 def chronicle(world: World) -> list[dict[str, Any]]:
