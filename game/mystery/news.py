@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .rules import MysteryRules
 
 ANNOUNCE_IMPORTANCE = 8
+ACCUSED_IMPORTANCE = 6
 REACTION_IMPORTANCE = 5
 ALLY_AFFINITY = 0.5  # friends this close hear at once when someone they like is accused
 ACCUSED_COST = 0.4  # affinity the accused loses toward an accuser who could not prove it
@@ -36,21 +37,19 @@ def add_news_facts(spec: dict[str, Any]) -> None:
     """Declare the news the town may come to know, once, in a world spec."""
     mystery, agents = spec["mystery"], spec["agents"]
     known = {f["id"] for f in spec["facts"]}
-    law = [a for a in agents if a["id"] in mystery["law"]]
-    law_name = law[0]["name"] if law else "the law"
     player = next(a for a in agents if a["id"] == mystery["player"])
     accuser = f"The {player['role']}" if player.get("role") else player["name"]
     for a in agents:
         who, name = a["id"], a["name"]
-        facts = [
-            (news_id("arrested", who), f"{law_name} has arrested {name}.",
-             ANNOUNCE_IMPORTANCE, [who]),
-            (news_id("accused", who), f"{accuser} accused {name} before {law_name}, and "
-             "could not prove it.", 6, [who, player["id"]]),
-            (news_id("dead", who), f"{name} has been found dead.", BODY_IMPORTANCE, [who]),
-        ]
+        facts = [(news_id("dead", who), f"{name} has been found dead.", BODY_IMPORTANCE,
+                  [who])]
+        if who != player["id"]:  # written so that nobody, the law included, names themself
+            facts += [(news_id("arrested", who), f"{name} has been arrested.",
+                       ANNOUNCE_IMPORTANCE, [who]),
+                      (news_id("accused", who), f"{accuser} accused {name} before the law, "
+                       "and could not prove it.", ACCUSED_IMPORTANCE, [who, player["id"]])]
         for fid, text, importance, about in facts:
-            if fid not in known and not (who == player["id"] and "dead" not in fid):
+            if fid not in known:
                 spec["facts"].append({"id": fid, "text": text, "importance": importance,
                                       "about": about, "secret": False, "known_by": []})
 

@@ -106,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     d.key(app, pygame.K_r)  # rewind: loop 2
     d.key(app, pygame.K_s)
     d.key(app, pygame.K_5)
-    d.run_until(app, lambda: d.top(app).phase == "done")
-    d.key(app, pygame.K_RETURN)
+    d.run_until(app, lambda: d.top(app).name == "end")  # a death ends the skip at once
     shot("death")
+    d.key(app, pygame.K_c)
+    shot("chronicle")
+    d.key(app, pygame.K_ESCAPE)
     d.key(app, pygame.K_l)
     d.key(app, pygame.K_LEFT)
     shot("timeline")

@@ -69,7 +69,7 @@ class NotebookScene(Scene):
         s = self.session
         rows = []
         for c in s.notebook.clues.values():
-            ev = ", ".join(f"{e['kind']} → {self._name(e['culprit'])}" for e in c["evidence"])
+            ev = ", ".join(f"{e['kind']} ({self._name(e['culprit'])})" for e in c["evidence"])
             head = f"{s.clue_number(c['id'])}. {c['text']}"
             rows.append(f"{gold('<b>' + esc(head) + '</b>')}<br>"
                         + esc(s.clue_kind(c["id"])) + dim(esc(
