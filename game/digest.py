@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from game.engine.clock import MINUTES_PER_DAY, format_hhmm
 from game.engine.memory import MemoryNode
+from game.mystery.clues import player_line
 from game.mystery.evidence import describe
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
                 company[day].append(name)
             last_talk[day] = node.created
             continue
-        line = _line(s, node)
+        line = player_line(w, node)
         if line is not None:
             add(node.created, *line)
             for f in (node.object, *node.tags):
@@ -114,22 +115,3 @@ def digest(s: GameSession, since: int, until: int) -> list[DigestDay]:
 
 def _nodes(nodes: list[MemoryNode], since: int, until: int) -> list[MemoryNode]:
     return [n for n in nodes if since <= n.created <= until]
-
-
-def _line(s: GameSession, node: MemoryNode) -> tuple[str, str] | None:
-    """(kind, text) for one memory the player may read about; None to leave it out."""
-    w = s.world
-    other = w.agents[node.subject].name if node.subject in w.agents else "Someone"
-    fact = w.facts.get(node.object)
-    if node.predicate == "heard" and fact is not None:
-        return "news", f"News: {fact.text}"
-    if node.predicate == "overheard" and fact is not None:
-        return "heard", f"You overheard {other}: {fact.text}"
-    if node.kind == "conversation":
-        told = [w.facts[f].text for f in node.tags if f in w.facts]
-        if told:
-            return "heard", f"{other} told you: " + " ".join(told)
-        return "heard", f"You talked with {other}."
-    if node.kind == "observation":
-        return "saw", node.text.rstrip(".") + "."
-    return None

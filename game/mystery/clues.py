@@ -11,6 +11,7 @@ world is recorded as proof (``evidence.establish``), which does not.
 from __future__ import annotations
 
 from game.engine.memory import MemoryNode
+from game.engine.world import World
 
 from . import observations
 from .conditions import holds
@@ -110,8 +111,10 @@ def collect_witnessed(play: Play) -> tuple[list[tuple[int, str]], list[str]]:
     for node in nodes:
         if node.kind in HIDDEN_KINDS or node.subject == play.player:
             continue
-        if node.importance >= WITNESS_MIN_IMPORTANCE or node.kind == "conversation":
-            lines.append((node.created, node.text))
+        shown = player_line(w, node)
+        if shown is not None and (node.importance >= WITNESS_MIN_IMPORTANCE
+                                  or node.kind == "conversation"):
+            lines.append((node.created, shown[1]))
         where = observations.where(w, node)
         if node.kind == "observation" and where and node.subject in w.agents:
             nb.add_sighting(play.loop, node.subject, where, node.created)
@@ -126,6 +129,25 @@ def collect_witnessed(play: Play) -> tuple[list[tuple[int, str]], list[str]]:
         if how is not None:
             new += learn_fact(play, fact_id, how, int(when))
     return lines, new
+
+
+def player_line(w: World, node: MemoryNode) -> tuple[str, str] | None:
+    """(kind, text): one memory of the player's as the player reads it, in the second
+    person ("Rosa Finch told you: ..."); None for what is not theirs to read."""
+    other = w.agents[node.subject].name if node.subject in w.agents else "Someone"
+    fact = w.facts.get(node.object)
+    if node.predicate == "heard" and fact is not None:
+        return "news", f"News: {fact.text}"
+    if node.predicate == "overheard" and fact is not None:
+        return "heard", f"You overheard {other}: {fact.text}"
+    if node.kind == "conversation":
+        told = [w.facts[f].text for f in node.tags if f in w.facts]
+        if told:
+            return "heard", f"{other} told you: " + " ".join(told)
+        return "heard", f"You talked with {other}."
+    if node.kind == "observation":
+        return "saw", node.text.rstrip(".") + "."
+    return None
 
 
 def _heard(play: Play, fact_id: str, source: str) -> Provenance | None:
