@@ -187,3 +187,15 @@ def test_refused_accusation_needs_the_law_present() -> None:
         assert "in person" in str(exc)
     else:
         raise AssertionError("an accusation with nobody to hear it was accepted")
+
+
+def test_a_body_found_is_news_that_spreads() -> None:
+    """Killed on the quay at night, the keeper is found in the morning; the town talks."""
+    s = started(TUTORIAL)
+    do_all(s, ("skip", "until", "1 22:00"), ("go", "harbour"), ("wait", "300"))
+    assert s.status == "dead" and s.rules.state["murders"][0]["location"] == "harbour"
+    s.run_town_until(s.now + 20 * 60)  # the town goes on without her (a writer's run)
+    found = [e for e in s.world.log.events if e.kind == "body"]
+    assert found, "nobody came down to the harbour all morning"
+    knew = [a.id for a in s.world.order if "news:dead:wren" in a.known_facts]
+    assert len(knew) > 1, knew
