@@ -192,8 +192,10 @@ class TalkScene(Scene):
             else:
                 parts.append(esc(line))
         for cid in out.new_clues:
-            clue = s.notebook.clues.get(cid, {"text": cid})
-            parts.append(gold(f"<b>New clue:</b> {esc(clue['text'])}"))
+            if cid in s.notebook.clues:
+                parts.append(gold(f"<b>New clue {s.clue_number(cid)}</b> "
+                                  f"({esc(s.clue_kind(cid))}): "
+                                  f"{esc(s.notebook.clues[cid]['text'])}"))
         self.answer_html = "<br>".join(parts)
         self.log.append(f"{gold(esc(s.time_label(s.now)))} " + "<br>".join(parts))
         self.fresh = not streamed
