@@ -110,11 +110,15 @@ def describe_action(s: GameSession, action: dict[str, Any] | None) -> str:
     arg, minutes = action.get("arg", ""), int(action.get("minutes") or 0)
 
     def name(ident: str) -> str:
-        for table in (w.agents, w.locations, w.items):
+        for table in (w.agents, w.locations):
             if ident in table:
                 return str(table[ident].name)
+        if ident in w.items:
+            return the(w.items[ident].name)
         if ident in w.facts:
             return f"“{w.facts[ident].text}”"
+        if ident in s.notebook.clues:
+            return f"clue {s.notebook.number(ident)}"
         return ident
 
     if verb == "skip":
@@ -133,6 +137,10 @@ def describe_action(s: GameSession, action: dict[str, Any] | None) -> str:
         return "accuse " + ", ".join(name(e.get("culprit", "")) for e in action.get("extra", []))
     if verb == "say":
         return f"say to {name(target)}: {arg[:40]}"
+    if verb == "warn":
+        return f"warn {name(target)} about {name(arg)}"
+    if verb == "give":
+        return f"give {name(target)} to {name(arg)}"
     parts = [verb, name(target), name(arg)]
     return " ".join(p for p in parts if p)
 
