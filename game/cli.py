@@ -215,7 +215,7 @@ def _stdin_lines() -> Iterator[str]:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.records.simulate import simulate_story
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     _story(args.story)
     if args.days is not None and args.days < 1:
         raise StartupError("--days must be at least 1")
