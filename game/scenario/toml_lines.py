@@ -131,6 +131,24 @@ class LineMap:
         return found
 
 
+MAX_KEY_PARTS = 32  # no story nests deeper; tomllib is quadratic in a key's parts
+
+
+def too_deep_key(text: str) -> tuple[int, int] | None:
+    """(line, parts) of the first table header or key with more than MAX_KEY_PARTS dotted
+    parts, found in one pass before the TOML parser spends minutes on it."""
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.count(".") < MAX_KEY_PARTS:
+            continue
+        header = _HEADER.match(line)
+        key = _KEY.match(line)
+        found = key.group(1) if key else header.group(2) if header else ""
+        parts = len(_split_key(found))
+        if parts > MAX_KEY_PARTS:
+            return lineno, parts
+    return None
+
+
 def _balanced(value: str) -> bool:
     depth = 0
     in_str: str | None = None

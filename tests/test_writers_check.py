@@ -1,0 +1,117 @@
+"""The validator catches what used to fail silently, and the CLI prints story text as text.
+
+Each test here is one of the silent failures a new writer met (issue 14): it fails on the
+code before the fix.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.engine.naming import the
+from game.records.simulate import simulate_story
+from game.scenario.loader import load_story, load_story_text
+from game.scenario.toml_lines import LineMap
+
+ROOT = Path(__file__).resolve().parents[1]
+BROKEN = ROOT / "tests" / "broken_stories"
+
+
+def _story_with_header(parts: int) -> str:
+    base = (ROOT / "story" / "tutorial.toml").read_text(encoding="utf-8")
+    header = ".".join(f"p{i}" for i in range(parts))
+    return f"{base}\n[{header}]\nx = 1\n"
+
+
+def test_line_mapping_does_work_linear_in_a_headers_parts() -> None:
+    small, big = LineMap(_story_with_header(1_000)), LineMap(_story_with_header(50_000))
+    grown = big.steps - small.steps
+    assert grown <= 2 * 49_000, f"{grown} steps for 49,000 more parts: not linear"
+
+
+def test_an_error_under_a_long_header_is_reported_at_the_header() -> None:
+    text = _story_with_header(30)
+    header_line = text.count("\n") - 1
+    result = load_story_text(text, "long.toml")
+    assert [(e.line, e.dotted) for e in result.errors] == [(header_line, "p0")]
+
+
+def test_a_50000_part_header_is_refused_at_its_line_before_parsing() -> None:
+    text = _story_with_header(50_000)
+    result = load_story_text(text, "long.toml")
+    assert result.errors[0].line == text.count("\n") - 1
+    assert "50000 dotted parts" in result.errors[0].message
+
+
+@pytest.mark.parametrize("name", ["the pilgrim's dagger", "The pilgrim's dagger",
+                                  "pilgrim's dagger"])
+def test_an_item_name_takes_the_article_once(name: str) -> None:
+    assert the(name) == "the pilgrim's dagger"
+    assert the("Doreen's knife") == "Doreen's knife"
+
+
+def test_a_taken_item_named_with_the_reads_once_in_the_chronicle(tmp_path: Path) -> None:
+    story = tmp_path / "dagger.toml"
+    story.write_text((BROKEN / "no_connections.toml").read_text().replace(
+        'name = "knife"', 'name = "the pilgrim\'s dagger"'))
+    data = simulate_story(str(story), 2, 1)
+    texts = [e["text"] for day in data["chronicle"] for e in day["events"]]
+    assert any("took the pilgrim's dagger" in t for t in texts), texts[:20]
+    assert not any("the the" in t.lower() for t in texts)
+
+
+def test_a_story_without_connections_simulates() -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["simulate", str(BROKEN / "no_connections.toml"), "--json"])
+    assert code == 0
+
+
+@pytest.mark.parametrize("name", ["impossible_start_date", "year_zero", "huge_seed"])
+def test_a_story_that_once_crashed_simulate_is_refused_at_validation(name: str) -> None:
+    path = str(BROKEN / f"{name}.toml")
+    proc = subprocess.run([sys.executable, "-m", "game", "simulate", path],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert f"{path}:7: error: scenario." in proc.stderr
+
+
+def test_problems_are_one_line_each_when_piped() -> None:
+    long_name = BROKEN / "act_window_closed.toml"
+    proc = subprocess.run([sys.executable, "-m", "game", "validate", str(long_name)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    lines = proc.stdout.splitlines()
+    assert all(line.startswith(str(long_name)) for line in lines), lines
+    assert any(len(line) > 120 for line in lines)
+
+
+def test_rich_markup_in_story_text_prints_as_text(tmp_path: Path) -> None:
+    path = str(BROKEN / "markup_in_kind.toml")
+    proc = subprocess.run([sys.executable, "-m", "game", "validate", path],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert "got '[/x]'" in proc.stdout and "Traceback" not in proc.stderr
+    text = (BROKEN / "no_connections.toml").read_text().replace(
+        'name = "Kay"', 'name = "Odile [/x] Marchant"').replace(
+        'title = "A Broken Story"', 'title = "[bold]Story[/x]"')
+    story = tmp_path / "markup.toml"
+    story.write_text(text)
+    for args in (["simulate", str(story)], ["play", "--text", "--commands", "/dev/null",
+                                            str(story)]):
+        proc = subprocess.run([sys.executable, "-m", "game", *args], capture_output=True,
+                              text=True, cwd=ROOT, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-500:]
+        assert "Traceback" not in proc.stderr
+        assert "Odile [/x] Marchant" in proc.stdout or args[0] == "play"
+
+
+def test_validate_names_a_bedtime_after_midnight() -> None:
+    result = load_story(BROKEN / "sleep_after_midnight.toml")
+    assert any("after midnight" in w.message for w in result.warnings)
