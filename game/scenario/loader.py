@@ -97,9 +97,8 @@ def _unreadable(p: FsPath) -> str:
 def load_story_text(text: str, name: str = "<story>") -> LoadResult:
     deep = too_deep_key(text)
     if deep is not None:
-        line, parts = deep
         return LoadResult(name, None, [StoryProblem(
-            name, line, (), f"a key of {parts} dotted parts: at most {MAX_KEY_PARTS} "
+            name, deep[0], (), f"a key of {deep[1]} dotted parts: at most {MAX_KEY_PARTS} "
             "(story files never nest deeper)")], text=text)
     try:
         data = tomllib.loads(text)
