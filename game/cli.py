@@ -36,6 +36,7 @@ from game.session import (
 
 USAGE_ERROR = 2
 DEFAULT_STORY = "tutorial"
+MAX_EXPLAIN_SEEDS = 50
 
 
 class Parser(argparse.ArgumentParser):
@@ -115,6 +116,10 @@ def _parser() -> Parser:
 
     v = sub.add_parser("validate", help="check story files; exit 1 on errors")
     v.add_argument("paths", nargs="+")
+    v.add_argument("--explain", action="store_true",
+                   help="run the loop on a few seeds and say why each plot does or does not "
+                        "reach its act")
+    v.add_argument("--seeds", type=int, default=3, help="--explain: how many seeds (1, 2, ...)")
 
     sub.add_parser("schema", help="print the story-file JSON Schema")
 
@@ -303,6 +308,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             console.print(f"[green]{escape(path)}: valid[/green] "
                           f"({plural(len(result.warnings), 'warning')})")
+            if args.explain:
+                from game.records.explain import explain_story
+
+                if not 1 <= args.seeds <= MAX_EXPLAIN_SEEDS:
+                    raise StartupError(f"--seeds takes 1 to {MAX_EXPLAIN_SEEDS}")
+                for line in explain_story(result, tuple(range(1, args.seeds + 1))):
+                    console.print(escape(line))
     return 1 if bad else 0
 
 
