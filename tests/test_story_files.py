@@ -72,8 +72,10 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
 # Silent failures: the story validates, but a plan in it can never run. The first warning.
 WARNINGS: dict[str, tuple[int, str, str]] = {
     "sleep_after_midnight": (46, "characters[1].sleep", "bedtime 01:30 is after midnight"),
-    "act_window_closed": (76, "plots[0].steps", "never finds the victim somewhere the plotter"),
-    "trigger_never_holds": (71, "plots[0].trigger", "can never hold in a 2-day loop"),
+    "act_window_closed": (77, "plots[0].steps", "never finds the victim somewhere the plotter"),
+    "trigger_never_holds": (72, "plots[0].trigger", "can never hold in a 2-day loop"),
+    "plotter_asleep": (72, "plots[0].steps", "Kay is asleep (bedtime 22:00, up at 07:00) for "
+                       "the whole act window 22:00-04:00"),
 }
 
 # Stories that were wrongly rejected, and must validate without a word.
@@ -173,6 +175,7 @@ def test_warnings_are_kept_apart_from_errors() -> None:
     text = text.replace('persona = "The law."\nhome = "hall"\nroutine = [\n'
                         '  { days = ["daily"], start = "09:00", end = "10:00", location = "hall",'
                         ' activity = "filing" },\n]\n', 'persona = "The law."\nhome = "hall"\n')
+    text = text.replace('home = "den"\n', 'home = "den"\nsleep = "23:30"\n')  # awake to act
     result = load_story_text(text, "warn.toml")
     assert result.errors == []
     assert [w.dotted for w in result.warnings] == ["characters[2].routine"]

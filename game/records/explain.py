@@ -169,4 +169,5 @@ def _blocker(pr: PlotRun) -> str:
     if "way_in" not in seen:
         return ("the victim was alone in the window only where the plotter may not enter "
                 "(closed after hours: see after_hours and key)")
-    return "the moment came but the killer did not strike before the loop ended"
+    return ("the moment came but the killer did not strike before the loop ended (was the "
+            "plotter asleep when the window opened? see validate's warnings)")

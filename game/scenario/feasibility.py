@@ -66,6 +66,15 @@ def place_at(ch: Character, weekday: str, minute: int) -> str:
     return ch.home
 
 
+def awake(ch: Character, minute: int) -> bool:
+    """Between waking and bedtime (a bedtime after midnight counts as midnight, as the
+    engine plans it)."""
+    wake, sleep = parse_hhmm(ch.wake), parse_hhmm(ch.sleep)
+    if sleep <= wake:
+        sleep = MINUTES_PER_DAY
+    return wake <= minute < sleep
+
+
 def _is_open(loc: Location, minute: int) -> bool:
     if not loc.hours:
         return True
@@ -151,6 +160,14 @@ def check_feasibility(story: Story, warn: Warn) -> None:
                 warn(("plots", i, key), f"{why}: this plot never starts")
         if not any(s.kind == "act" for s in plot.steps):
             continue
+        owner = next((ch for ch in story.characters if ch.id == plot.owner), None)
+        start, end = act_window(plot)
+        if owner is not None and not any(awake(owner, t % MINUTES_PER_DAY)
+                                         for t in range(start, end, SAMPLE_MINUTES)):
+            warn(("plots", i, "steps"),
+                 f"{owner.name} is asleep (bedtime {owner.sleep}, up at {owner.wake}) for the "
+                 f"whole act window {_hhmm(start)}-{_hhmm(end)}: a sleeping plotter never sets "
+                 "out; give them a bedtime after the window opens")
         seen = sightings(story, plot)
         if seen and not any(s.open_to for s in seen):
             start, end = act_window(plot)
