@@ -19,6 +19,7 @@ from game.engine.naming import the
 from game.records.simulate import simulate_story
 from game.scenario.loader import load_story, load_story_text
 from game.scenario.toml_lines import LineMap
+from game.session import GameSession
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "broken_stories"
@@ -115,3 +116,44 @@ def test_rich_markup_in_story_text_prints_as_text(tmp_path: Path) -> None:
 def test_validate_names_a_bedtime_after_midnight() -> None:
     result = load_story(BROKEN / "sleep_after_midnight.toml")
     assert any("after midnight" in w.message for w in result.warnings)
+
+
+def _town(text: str) -> GameSession:
+    result = load_story_text(text, "entry.toml")
+    assert result.ok, [str(e) for e in result.errors]
+    session = GameSession(result, seed=1)
+    session.start()
+    return session
+
+
+EVENING = 20 * 60  # the shop closes at 17:00
+
+
+@pytest.mark.parametrize("rule, with_owner, expected", [
+    ("", True, False),  # default: after hours only staff, owners and residents
+    ('after_hours = "guests"', True, True),  # guests: anyone while an insider is inside
+    ('after_hours = "guests"', False, False),
+])
+def test_who_may_enter_after_hours(rule: str, with_owner: bool, expected: bool) -> None:
+    text = (BROKEN / "act_window_closed.toml").read_text().replace(
+        'owners = ["vic"]', f'owners = ["vic"]\n{rule}')
+    session = _town(text)
+    w = session.world
+    w.move_agent(w.agents["vic"], "shop" if with_owner else "hall")
+    assert w.may_enter(w.agents["kay"], "shop", EVENING) is expected
+    assert w.may_enter(w.agents["vic"], "shop", EVENING)
+    session.close()
+
+
+def test_a_locked_door_opens_to_whoever_holds_its_key() -> None:
+    text = (BROKEN / "act_window_closed.toml").read_text().replace(
+        'owners = ["vic"]', 'owners = ["vic"]\nkey = "shop_key"').replace(
+        "[[characters]]", '[[items]]\nid = "shop_key"\nname = "shop key"\nholder = "lou"\n\n'
+        "[[characters]]", 1)
+    session = _town(text)
+    w = session.world
+    kay, lou = w.agents["kay"], w.agents["lou"]
+    assert not w.may_enter(kay, "shop", EVENING) and w.may_enter(lou, "shop", EVENING)
+    w.items["shop_key"].holder = "kay"
+    assert w.may_enter(kay, "shop", EVENING) and not w.may_enter(lou, "shop", EVENING)
+    session.close()
