@@ -157,3 +157,19 @@ def test_a_locked_door_opens_to_whoever_holds_its_key() -> None:
     w.items["shop_key"].holder = "kay"
     assert w.may_enter(kay, "shop", EVENING) and not w.may_enter(lou, "shop", EVENING)
     session.close()
+
+
+def test_the_bedtime_warning_says_what_the_engine_does() -> None:
+    """Until the engine lets a bedtime fall after midnight, `validate` warns about one; once
+    it does (the town's sleep-past-midnight change), the warning must go. This test fails
+    on whichever side is out of step."""
+    text = (BROKEN / "no_connections.toml").read_text().replace(
+        'persona = "The law."\nhome = "hall"\n', 'persona = "The law."\nhome = "hall"\n'
+        'sleep = "01:30"\n')
+    result = load_story_text(text, "late.toml")
+    warned = any("after midnight" in w.message for w in result.warnings)
+    session = _town(text)
+    session.run_town_until(24 * 60 + 45)  # 00:45 on the first night
+    asleep = session.world.agents["lou"].asleep
+    session.close()
+    assert warned == asleep
