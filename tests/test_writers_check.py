@@ -17,6 +17,7 @@ import pytest
 from game.cli import main
 from game.engine.naming import the
 from game.records.simulate import simulate_story
+from game.scenario.feasibility import BEDTIME_CLAMPED
 from game.scenario.loader import load_story, load_story_text
 from game.scenario.toml_lines import LineMap
 from game.session import GameSession
@@ -113,9 +114,9 @@ def test_rich_markup_in_story_text_prints_as_text(tmp_path: Path) -> None:
         assert "Odile [/x] Marchant" in proc.stdout or args[0] == "play"
 
 
-def test_validate_names_a_bedtime_after_midnight() -> None:
+def test_validate_names_a_bedtime_after_midnight_while_the_engine_clamps_it() -> None:
     result = load_story(BROKEN / "sleep_after_midnight.toml")
-    assert any("after midnight" in w.message for w in result.warnings)
+    assert any("after midnight" in w.message for w in result.warnings) == BEDTIME_CLAMPED
 
 
 def _town(text: str) -> GameSession:
@@ -173,3 +174,22 @@ def test_the_bedtime_warning_says_what_the_engine_does() -> None:
     asleep = session.world.agents["lou"].asleep
     session.close()
     assert warned == asleep
+
+
+def test_a_plotter_up_past_midnight_acts_once_the_engine_lets_them(tmp_path: Path) -> None:
+    """The issue's first silent failure: bedtime 01:30, act window from 00:30. With the
+    engine's day ending at midnight this cannot kill, and `validate` says so; once the
+    engine honours the bedtime it must kill in every seed, and `validate` is quiet."""
+    text = (BROKEN / "sleep_after_midnight.toml").read_text().replace(
+        'persona = "The law."\nhome = "hall"', 'persona = "The law."\nhome = "shop"').replace(
+        'after = "22:00", before = "04:00"', 'after = "00:30", before = "04:00"')
+    story = tmp_path / "late.toml"
+    story.write_text(text)
+    result = load_story(story)
+    plans = [w.message for w in result.warnings if w.dotted.startswith(("plots", "characters"))
+             and "outside its opening hours" not in w.message]
+    killed = [bool(simulate_story(str(story), None, seed)["murders"]) for seed in (1, 2, 3)]
+    if BEDTIME_CLAMPED:
+        assert killed == [False] * 3 and plans, plans
+    else:
+        assert killed == [True] * 3 and plans == [], plans
