@@ -23,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from game.session import (
+    MAX_SEED,
     MINUTES_PER_DAY,
     GameSession,
     LoadResult,
@@ -101,7 +102,7 @@ def _parser() -> Parser:
     p.add_argument("story", nargs="?", default=None, help="story file or id (default: pick)")
     p.add_argument("--text", action="store_true", help="play in the terminal")
     p.add_argument("--commands", help="read text-mode commands from this file")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=_seed)
     p.add_argument("--saves-dir")
     p.add_argument("--fullscreen", action="store_true")
     _mind_args(p)
@@ -109,7 +110,7 @@ def _parser() -> Parser:
     s = sub.add_parser("simulate", help="run the town headless and print a chronicle")
     s.add_argument("story")
     s.add_argument("--days", type=int, default=None)
-    s.add_argument("--seed", type=int)
+    s.add_argument("--seed", type=_seed)
     s.add_argument("--json", action="store_true")
     s.add_argument("--watch", action="store_true", help="re-run when the file changes")
     _mind_args(s)
@@ -132,6 +133,17 @@ def _parser() -> Parser:
     rep.add_argument("--out", default="-")
     rep.add_argument("--format", choices=["html", "md"], default=None)
     return parser
+
+
+def _seed(text: str) -> int:
+    """A seed a save can store: 0 to 2^63-1, as in a story's [scenario] seed."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed runs from 0 to {MAX_SEED}, got {text[:30]}")
+    return value
 
 
 def _mind_args(parser: argparse.ArgumentParser) -> None:

@@ -33,11 +33,12 @@ from game.scenario.build import build_spec, story_hash
 from game.scenario.errors import StoryError, StoryProblem
 from game.scenario.feasibility import Sighting, sightings
 from game.scenario.loader import LoadResult, load_story, load_story_text, resolve_story_path
+from game.scenario.schema import MAX_SEED
 from game.timeline.tree import TimelineTree
 
 __all__ = [
-    "MINUTES_PER_DAY", "Command", "CommandError", "GameSession", "LoadResult", "MindFactory",
-    "PlotProbe", "Sighting", "Verdict", "format_hhmm", "sightings",
+    "MAX_SEED", "MINUTES_PER_DAY", "Command", "CommandError", "GameSession", "LoadResult",
+    "MindFactory", "PlotProbe", "Sighting", "Verdict", "format_hhmm", "sightings",
     "MindUnavailable", "Outcome", "ProgressFn", "StoryError", "StoryProblem", "TimelineTree",
     "close_mind", "load_story", "load_story_text", "make_mind", "open_mind", "parse_time",
     "plural", "resolve_story_path", "story_hash", "story_schema",

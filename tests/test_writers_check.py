@@ -193,3 +193,14 @@ def test_a_plotter_up_past_midnight_acts_once_the_engine_lets_them(tmp_path: Pat
         assert killed == [False] * 3 and plans, plans
     else:
         assert killed == [True] * 3 and plans == [], plans
+
+
+def test_a_seed_too_large_to_save_is_one_line_on_the_command_line() -> None:
+    for verb in (["simulate", "story/tutorial.toml"], ["play", "--text", "--commands",
+                                                        "/dev/null"]):
+        proc = subprocess.run([sys.executable, "-m", "game", *verb, "--seed",
+                               "99999999999999999999999"], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+        assert "a seed runs from 0 to 9223372036854775807" in proc.stderr
