@@ -59,11 +59,8 @@ def test_an_item_name_takes_the_article_once(name: str) -> None:
     assert the("Doreen's knife") == "Doreen's knife"
 
 
-def test_a_taken_item_named_with_the_reads_once_in_the_chronicle(tmp_path: Path) -> None:
-    story = tmp_path / "dagger.toml"
-    story.write_text((BROKEN / "no_connections.toml").read_text().replace(
-        'name = "knife"', 'name = "the pilgrim\'s dagger"'))
-    data = simulate_story(str(story), 2, 1)
+def test_a_taken_item_named_with_the_reads_once_in_the_chronicle() -> None:
+    data = simulate_story(str(BROKEN / "item_named_with_the.toml"), 2, 1)
     texts = [e["text"] for day in data["chronicle"] for e in day["events"]]
     assert any("took the pilgrim's dagger" in t for t in texts), texts[:20]
     assert not any("the the" in t.lower() for t in texts)
