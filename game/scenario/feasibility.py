@@ -97,7 +97,7 @@ def insider(ch: Character, loc: Location) -> bool:
     return loc.id in (ch.home, ch.work) or ch.id in loc.owners
 
 
-def may_enter(story: Story, who: Character, loc: Location, minute: int,
+def may_enter(who: Character, loc: Location, minute: int,
               present: Character) -> bool:
     """The engine's entry rule, read from the story: may ``who`` walk into ``loc`` at
     ``minute`` while ``present`` is inside?"""
@@ -144,7 +144,7 @@ def sightings(story: Story, plot: Plot) -> list[Sighting]:
             loc = locs.get(place)
             if loc is None:
                 continue
-            open_to = tuple(m.id for m in cabal if may_enter(story, m, loc, minute, victim))
+            open_to = tuple(m.id for m in cabal if may_enter(m, loc, minute, victim))
             out.append(Sighting(d + 1, minute, place, open_to))
     return out
 
