@@ -33,7 +33,11 @@ def main() -> None:
     first = result.errors[0] if result.errors else None
     print(f"file: {len(text) / 1024:.0f} KB, header of {PARTS} parts")
     print(f"validate: {took:.2f} s; first problem: {str(first)[:100]}")
-    print(f"line map work: {LineMap(text).steps} steps for {text.count(chr(10))} lines")
+    started = time.perf_counter()
+    lines = LineMap(text)
+    took = time.perf_counter() - started
+    print(f"line map alone: {took:.2f} s, {lines.steps} steps for {text.count(chr(10))} lines "
+          f"(was quadratic: 31 s)")
 
 
 if __name__ == "__main__":
