@@ -17,7 +17,7 @@ import pytest
 from game.cli import main
 from game.engine.naming import the
 from game.records.simulate import simulate_story
-from game.scenario.feasibility import BEDTIME_CLAMPED
+from game.scenario.feasibility import BEDTIME_CLAMPED, KILLER_STAYS_UP
 from game.scenario.loader import load_story, load_story_text
 from game.scenario.toml_lines import LineMap
 from game.session import GameSession
@@ -201,3 +201,17 @@ def test_a_seed_too_large_to_save_is_one_line_on_the_command_line() -> None:
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
         assert "a seed runs from 0 to 9223372036854775807" in proc.stderr
+
+
+def test_the_sleeping_plotter_warning_says_what_the_plots_do(tmp_path: Path) -> None:
+    """Kay goes to bed at 22:00, the act window opens at 22:00, and Vic sleeps alone. While
+    the plots let a sleeping plotter sleep through the window, `validate` warns; once they
+    keep a killer holding the means up for it, Kay kills and the warning must go."""
+    text = (BROKEN / "plotter_asleep.toml").read_text().replace(
+        'persona = "The law."\nhome = "hall"', 'persona = "The law."\nhome = "shop"')
+    story = tmp_path / "asleep.toml"
+    story.write_text(text)
+    warned = any("for the whole act window" in w.message for w in load_story(story).warnings)
+    killed = [bool(simulate_story(str(story), None, seed)["murders"]) for seed in (1, 2)]
+    assert warned == (not KILLER_STAYS_UP)
+    assert killed == [not warned] * 2

@@ -25,6 +25,10 @@ SAMPLE_MINUTES = 15  # how finely an act window is walked through
 # engine lets a day run past midnight, set this False (tests/test_writers_check.py's
 # test_the_bedtime_warning_says_what_the_engine_does fails until both agree).
 BEDTIME_CLAMPED = True
+# A plotter asleep when the act window opens sleeps through it. When the plots keep a
+# killer holding the means up for their window, set this True (the test
+# test_the_sleeping_plotter_warning_says_what_the_plots_do fails until both agree).
+KILLER_STAYS_UP = False
 Warn = Callable[[Path, str], None]
 
 
@@ -167,12 +171,13 @@ def check_feasibility(story: Story, warn: Warn) -> None:
             continue
         owner = next((ch for ch in story.characters if ch.id == plot.owner), None)
         start, end = act_window(plot)
-        if owner is not None and not any(awake(owner, t % MINUTES_PER_DAY)
-                                         for t in range(start, end, SAMPLE_MINUTES)):
+        if not KILLER_STAYS_UP and owner is not None and not any(
+                awake(owner, t % MINUTES_PER_DAY)
+                for t in (start - 1, *range(start, end, SAMPLE_MINUTES))):
             warn(("plots", i, "steps"),
                  f"{owner.name} is asleep (bedtime {owner.sleep}, up at {owner.wake}) for the "
-                 f"whole act window {_hhmm(start)}-{_hhmm(end)}: a sleeping plotter never sets "
-                 "out; give them a bedtime after the window opens")
+                 f"whole act window {_hhmm(start)}-{_hhmm(end)}: a plotter in bed before the "
+                 "window opens never sets out; give them a bedtime no earlier than the window")
         seen = sightings(story, plot)
         if seen and not any(s.open_to for s in seen):
             start, end = act_window(plot)
