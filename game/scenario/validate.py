@@ -16,7 +16,6 @@ from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_refs
 from .errors import StoryProblem
-from .feasibility import check_feasibility
 from .schema import Story
 from .toml_lines import LineMap, Path
 
@@ -103,6 +102,8 @@ def cross_check(story: Story, name: str, lines: LineMap
     if not story.endings:
         c.warn(("endings",), "no endings: the game can never be won")
     if not c.errors:
+        from .feasibility import check_feasibility  # imported here: a separate concern
+
         check_feasibility(story, c.warn)
     return c.errors, c.warnings
 
