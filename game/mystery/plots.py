@@ -20,6 +20,7 @@ from game.engine.model import Agent
 from game.engine.planning import block_at
 from game.engine.world import World
 
+from . import plots_after
 from .conditions import holds
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ Intents = dict[str, list[dict[str, Any]]]
 def advance(world: World, rules: MysteryRules, plot: Plot, deciding: set[str]) -> None:
     """Move one plot on; ``deciding`` are the agents about to decide in this batch."""
     st = rules.state["plots"][plot["id"]]
+    if plots_after.pending(plot, st):
+        plots_after.pursue(world, rules, plot, st)
+        return
     if st["status"] in ("done", "abandoned"):
         return
     owner = world.agents[plot["owner"]]
@@ -277,7 +281,10 @@ def murder(world: World, rules: MysteryRules, killer: Agent, action: Action) -> 
     record = {"t": world.now, "victim": victim.id, "killer": killer.id, "location": here,
               "item": item.id, "plot": plot["id"], "cause": plot["cause"] or cause(item.tags)}
     rules.state["murders"].append(record)
-    rules.state["plots"][plot["id"]]["status"] = "done"
+    st = rules.state["plots"][plot["id"]]
+    st["status"], st["killer"], st["used"] = "done", killer.id, item.id
+    st["step"] += 1  # past the act: what follows is the plan after it (plots_after)
+    st["progress"], st["last_check"], st["acted"] = 0, None, False
     for member in rules.cabal(plot):
         a = world.agents[member]
         a.intentions = [i for i in a.intentions if i.get("plot") != plot["id"]]
