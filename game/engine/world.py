@@ -121,10 +121,10 @@ class World:
             return True
         if location_id in (agent.home, agent.work) or agent.id in loc.owners:
             return True
-        if loc.kind == "private":  # in company: a resident is there by then (or on the way)
+        if loc.kind == "private":  # in company: a resident is in, or walks in with them
             return any(ag.alive and (ag.id in loc.owners or ag.home == location_id) and (
                 ag.location == location_id
-                or (ag.location is None and ag.travel_to == location_id and ag.action_end <= at))
+                or (ag.location is None and ag.travel_to == location_id and ag.action_end == at))
                 for ag in self.order)
         return loc.is_open(at % MINUTES_PER_DAY)
 

@@ -38,7 +38,9 @@ Plot = dict[str, Any]
 
 def pending(plot: Plot, st: dict[str, Any]) -> bool:
     """Does this plot still have steps after its act to carry out?"""
-    return st["status"] == "done" and st["step"] < len(plot["steps"])
+    steps = plot["steps"]
+    return st["status"] == "done" and st["step"] < len(steps) \
+        and steps[st["step"]]["kind"] in AFTER_KINDS
 
 
 def pursue(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any]) -> None:
