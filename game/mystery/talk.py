@@ -133,8 +133,9 @@ def _account_clue(play: Play, who: str, t: int, answer: testimony.Answer, asked_
     assert answer.account is not None
     clue_id = f"account:{who}:{answer.account['location']}:{w.calendar.format(t)}"
     how = Provenance("testimony", w.agents[who].name, witness=who)
+    said = answer.text.split("? ", 1)[-1]
     added = play.notebook.add_clue(clue_id, f"{w.agents[who].name}, of {w.calendar.format(t)}: "
-                                   f"{answer.text.split('? ', 1)[-1]}", play.loop, asked_at,
+                                   f"“{said}”", play.loop, asked_at,
                                    answer.account["evidence"], how.source, how.kind, who)
     establish(play, clue_id, how)
     return [clue_id] if added else []
