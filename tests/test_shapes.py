@@ -213,3 +213,46 @@ def test_the_chronicle_names_killer_victim_and_weapon() -> None:
     lines = [e["text"] for d in data["chronicle"] for e in d["events"] if e["kind"] == "murder"]
     assert lines == ["Marta Vell killed Tomas Orr at Brother Tomas's Cell with the kitchen dagger"]
     assert data["murders"][0]["t"] > DAY - 60  # minutes since day 1 00:00: the first night
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    source = MONASTERY.read_text()
+    assert old in source
+    path = tmp_path / "variant.toml"
+    path.write_text(source.replace(old, new, 1))
+    return path
+
+
+def test_a_lie_can_wait_for_the_day_asked_about(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'asked_between = ["19:00", "05:00"], say',
+                    'asked_between = ["19:00", "05:00"], asked_from_day = 2, say')
+    s = GameSession(path)
+    s.start()
+    skip_until(s, at(3, "12:10"))
+    first = s.do(Command("ask", target="marta", topic="where", minutes=at(1, "20:40")))
+    assert "I was at Kitchen" in text(first)  # day 1: she has no reason to lie yet
+    second = s.do(Command("ask", target="marta", topic="where", minutes=at(2, "20:40")))
+    assert "At my prayers" in text(second)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('{ kind = "alibi", location = "chapel", minutes = 20 }', '{ kind = "alibi", minutes = 20 }',
+     "an alibi step needs a 'location'"),
+    ('{ kind = "clean", location = "kitchen", minutes = 10 }',
+     '{ kind = "clean", location = "scullery", minutes = 10 }', "unknown location id 'scullery'"),
+    ('{ remembers = "chalice_money" }', '{ remembers = "chalice_mony" }',
+     "unknown clue or fact id 'chalice_mony'"),
+    ('{ plot_step = "marta_tomas", done = "clean" }', '{ plot_step = "marta_tom", done = "clean" }',
+     "unknown plot id 'marta_tom'"),
+])
+def test_the_new_shapes_are_checked_at_their_line(tmp_path: Path, old: str, new: str,
+                                                   message: str) -> None:
+    from game.scenario.loader import load_story
+
+    path = _variant(tmp_path, old, new)
+    result = load_story(path)
+    assert not result.ok
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if new in text)
+    hits = [p for p in result.errors if message in str(p)]
+    assert hits, [str(p) for p in result.errors]
+    assert f":{line}:" in str(hits[0])

@@ -260,7 +260,8 @@ def _check_plots(c: _Checker) -> None:
             if step.kind in AFTER_ACT and step.item and step.item not in plot.means:
                 c.err(path + ("item",), f"item {step.item!r} is not among the means")
             if step.kind in ("hide", "alibi") and not step.location:
-                c.err(path, f"a {step.kind} step needs a 'location'")
+                article = "an" if step.kind[0] in "aeiou" else "a"
+                c.err(path, f"{article} {step.kind} step needs a 'location'")
             if step.kind == "recruit" and not step.who and not plot.accomplices:
                 c.err(path, "a recruit step needs 'who' or the plot's accomplices")
             if step.kind == "acquire" and step.item and step.item not in plot.means:
