@@ -50,6 +50,8 @@ def test_the_plan_goes_on_after_the_act_and_a_search_finds_the_dagger_back(seed:
     stages = [e.data["stage"] for e in events
               if e.kind == "plot" and e.data.get("plot") == "marta_tomas"]
     assert stages[-4:] == ["clean", "return", "alibi", "go"]
+    assert s.rules.plot_state("marta_tomas")["steps_done"] == [
+        "acquire", "act", "clean", "return", "alibi", "go"]
     alibi = next(e for e in events if e.kind == "arrive" and e.actor == "marta"
                  and e.location == "chapel" and e.t > murders[0].t)
     assert alibi.t < at(2, "06:00")  # she was seen at her vigil before dawn

@@ -65,8 +65,7 @@ def holds(cond: dict[str, Any] | None, world: World, rules: MysteryRules) -> boo
         return item is not None and item.holder is None and item.location == cond["location"]
     if "plot_step" in cond:
         done = rules.state["plots"].get(cond["plot_step"], {}).get("steps_done", [])
-        return cond["done"] in done or (cond["done"] == "act" and bool(
-            rules.plot_state(cond["plot_step"]).get("status") == "done"))
+        return cond["done"] in done
     if "deaths_at_least" in cond:
         return rules.knowledge.deaths() >= cond["deaths_at_least"]
     if "remembers" in cond:

@@ -113,6 +113,7 @@ def _pursue(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any], o
             break
         world.emit("plot", owner.id, "", {"plot": plot["id"], "stage": step["kind"],
                                           "text": f"{owner.name} completed: {step['kind']}"})
+        st.setdefault("steps_done", []).append(step["kind"])
         st["step"] += 1
         st["progress"] = 0
     intents = _intentions(world, plot, st, owner, victim, cabal, deciding)
@@ -283,6 +284,7 @@ def murder(world: World, rules: MysteryRules, killer: Agent, action: Action) -> 
     rules.state["murders"].append(record)
     st = rules.state["plots"][plot["id"]]
     st["status"], st["killer"], st["used"] = "done", killer.id, item.id
+    st.setdefault("steps_done", []).append("act")
     st["step"] += 1  # past the act: what follows is the plan after it (plots_after)
     st["progress"], st["last_check"], st["acted"] = 0, None, False
     for member in rules.cabal(plot):

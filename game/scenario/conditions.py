@@ -77,7 +77,8 @@ class ItemAt(_Cond):
 
 class PlotStepDone(_Cond):
     plot_step: str = Field(description="plot id")
-    done: str = Field(description="a step kind, e.g. 'clean': that step is done")
+    done: Literal["acquire", "learn_routine", "recruit", "act", "clean", "return", "hide",
+                  "go", "alibi"] = Field(description="a step kind: that step is done")
 
 
 class DeathsAtLeast(_Cond):
