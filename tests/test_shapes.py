@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.records.simulate import simulate_story
 from game.session import Command, GameSession
@@ -258,3 +260,24 @@ def test_the_new_shapes_are_checked_at_their_line(tmp_path: Path, old: str, new:
     hits = [p for p in result.errors if message in str(p)]
     assert hits, [str(p) for p in result.errors]
     assert f":{line}:" in str(hits[0])
+
+
+@pytest.fixture(scope="module")
+def lunch_on_day_3() -> GameSession:
+    s = start()
+    skip_until(s, at(3, "12:10"))
+    s.do(Command("stay", target="paul"))  # he keeps the player company while she asks
+    return s
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(minute=st.integers(min_value=at(1, "07:00"), max_value=at(3, "12:00")),
+       who=st.sampled_from(["paul", "marta"]))
+def test_no_one_names_a_sighting_after_the_time_asked_about(
+        lunch_on_day_3: GameSession, minute: int, who: str) -> None:
+    s = lunch_on_day_3
+    if s.world.agents[who].location != s.here():
+        return
+    s.do(Command("ask", target=who, topic="where", minutes=minute))
+    claims = s.notebook.testimonies[-1]["claims"]
+    assert all(t <= minute for subject, _, t in claims if subject != who), (minute, claims)
