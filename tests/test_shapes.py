@@ -64,6 +64,18 @@ def test_the_plan_goes_on_after_the_act_and_a_search_finds_the_dagger_back(seed:
     assert "dagger_back" in out.new_clues
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_killer_who_goes_to_bed_before_the_window_stays_up_for_it(seed: int) -> None:
+    s = start(seed)
+    marta = s.world.agents["marta"]
+    act = next(p for p in s.spec["mystery"]["plots"] if p["id"] == "marta_tomas")["steps"][1]
+    assert marta.sleep < act["after"]  # 22:30, and the window opens at 23:00
+    s.run_town_until(at(2, "04:00"))
+    murders = s.rules.state["murders"]
+    assert [m["victim"] for m in murders] == ["tomas"]
+    assert at(1, "23:00") <= murders[0]["t"] < at(2, "04:00")
+
+
 def test_steps_after_the_act_are_only_written_after_it(tmp_path: Path) -> None:
     from game.scenario.loader import load_story
 

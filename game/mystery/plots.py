@@ -180,9 +180,10 @@ def _act(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any], vic
     """Who sets out for the victim now, who waits for their moment, who slips away. A killer
     going about their evening looks up when their nerve is ready (``set_out``)."""
     m = world.now % MINUTES_PER_DAY
-    if not in_window(m, step["after"], step["before"]):
-        return {}
     tag = {"plot": plot["id"]}
+    if not in_window(m, step["after"], step["before"]):
+        return {member: [{**tag, "action": {"kind": BIDE}, "priority": 3.0}]
+                for member in cabal if waits_up(world, plot, step, world.agents[member])}
     night = (world.now - minutes_into_window(m, step["after"])) // MINUTES_PER_DAY
     if st.get("night") != night:
         st["night"], st["lurked"], st["approach"], st["roused"] = night, False, False, False
@@ -212,6 +213,18 @@ def _act(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any], vic
             world.interrupt(agent, st["set_out"])
             st["roused"] = True
     return out
+
+
+def waits_up(world: World, plot: Plot, step: dict[str, Any], agent: Agent) -> bool:
+    """Would ``agent``, holding the means, go to bed and sleep through the opening of the
+    act's window tonight? Then they stay up for it instead."""
+    if not any(world.items[i].holder == agent.id for i in plot["means"]):
+        return False
+    block = block_at(agent.plan, world.now)
+    if block is not None and block.activity != "sleep":
+        return False
+    opens = world.now + (((step["after"] or 0) - world.now) % MINUTES_PER_DAY)
+    return block is None or opens < block.end
 
 
 def _would_sleep(world: World, agent: Agent) -> bool:
@@ -252,7 +265,12 @@ def allowed(world: World, rules: MysteryRules, agent: Agent) -> list[Action]:
             who = step["who"] or plot["accomplices"][0]
             if world.agents[who].location == agent.location:
                 out.append(Action(CONSPIRE, who, duration=CONSPIRE_MINUTES, activity=plot["id"]))
-        if step["kind"] == "act" and in_window(m, step["after"], step["before"]):
+        if step["kind"] == "act" and not in_window(m, step["after"], step["before"]) \
+                and waits_up(world, plot, step, agent):
+            opens = ((step["after"] or 0) - m) % MINUTES_PER_DAY
+            out.append(Action(BIDE, duration=max(1, min(BIDE_MINUTES, opens)),
+                              activity=plot["id"]))
+        elif step["kind"] == "act" and in_window(m, step["after"], step["before"]):
             kill = _kill_action(world, plot, agent, cabal)
             if kill is not None:
                 out.append(kill)
