@@ -293,3 +293,20 @@ def test_no_one_names_a_sighting_after_the_time_asked_about(
     s.do(Command("ask", target=who, topic="where", minutes=minute))
     claims = s.notebook.testimonies[-1]["claims"]
     assert all(t <= minute for subject, _, t in claims if subject != who), (minute, claims)
+
+
+def test_a_step_after_the_act_waits_for_a_closed_place_to_open(tmp_path: Path) -> None:
+    path = _variant(tmp_path, 'connections = { ines_cell = 1 }',
+                    'connections = { ines_cell = 1 }\nhours = ["05:00-21:30"]\n'
+                    'owners = ["bruno"]')  # Bruno's snack is his own kitchen
+    s = GameSession(path, seed=3)
+    s.start()
+    s.run_town_until(at(2, "12:00"))
+    events = s.world.log.events
+    murder = next(e for e in events if e.kind == "murder")
+    washed = next(e for e in events if e.kind == "clean")
+    assert washed.location == "kitchen" and washed.t >= at(2, "05:00")
+    marta_home = [e for e in events if e.kind == "arrive" and e.actor == "marta"
+                  and murder.t < e.t < at(2, "05:00")]
+    assert marta_home and marta_home[-1].location == "marta_cell"  # she went to bed
+    assert s.world.items["dagger"].location == "kitchen"

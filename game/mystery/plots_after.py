@@ -65,11 +65,19 @@ def pursue(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any]) ->
     step = plot["steps"][st["step"]]
     where = place(world, rules, plot, st, step, killer)
     kind = step["kind"]
+    if killer.location != where and not _may_go(world, killer, where):
+        return  # shut to them now (a kitchen with hours): the step waits until it opens
     wants: list[dict[str, Any]] = [{**tag, "goto": where, "priority": STEP_PRIORITY}]
     if killer.location == where and kind != "go":
         act = {"clean": CLEAN, "alibi": VIGIL}.get(kind, PUT)
         wants.append({**tag, "action": {"kind": act}, "priority": STEP_PRIORITY + 2})
     killer.intentions.extend(wants)
+
+
+def _may_go(world: World, agent: Agent, where: str) -> bool:
+    here = agent.location or agent.travel_to or agent.home
+    minutes = world.travel_time(here, where)
+    return minutes is not None and world.may_enter(agent, where, world.now + minutes)
 
 
 def item_of(plot: Plot, st: dict[str, Any], step: dict[str, Any]) -> str:
