@@ -9,8 +9,7 @@ from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
 NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "clean", "put", "murder", "watch",
-           "arrest",
-           "lurk", "announce", "reaction", "body")
+           "arrest", "lurk", "announce", "reaction", "body")
 
 
 def chronicle(world: World) -> list[dict[str, Any]]:

@@ -49,7 +49,7 @@ class Play:
         self.loop = loop
         self.hooks = Hooks()
         self.seen_memory = len(self.me.memory)
-        rules.knowledge = LoopKnowledge(notebook.clues, notebook.facts, notebook.deaths, loop)
+        rules.knowledge = LoopKnowledge(notebook.clues, notebook.deaths, loop)
 
     # ----------------------------------------------------------------- queries
     @property

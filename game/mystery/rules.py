@@ -37,10 +37,8 @@ class LoopKnowledge:
     headless ``simulate``) is in its first loop and remembers nothing."""
 
     def __init__(self, clues: dict[str, dict[str, Any]] | None = None,
-                 facts: list[str] | None = None, deaths: list[dict[str, Any]] | None = None,
-                 loop: int = 1) -> None:
+                 deaths: list[dict[str, Any]] | None = None, loop: int = 1) -> None:
         self._clues = clues if clues is not None else {}
-        self._facts = facts if facts is not None else []
         self._deaths = deaths if deaths is not None else []
         self.loop = loop
 

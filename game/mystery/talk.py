@@ -7,6 +7,8 @@ resolves names without spending time; every ``run_*`` performs the canonical com
 
 from __future__ import annotations
 
+from typing import Any
+
 from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome
 from game.engine.actions import GIVE, GIVE_MINUTES, Action
 
@@ -98,7 +100,8 @@ def run_ask(play: Play, cmd: Command) -> Outcome:
         if line:
             out.lines.append(f"{name}: {line}")
     if answer.account is not None:
-        out.new_clues += _account_clue(play, who, cmd.minutes, answer, asked_at)
+        out.new_clues += _account_clue(play, who, cmd.minutes, answer.account, answer.text,
+                                       asked_at)
     for fact_id in answer.facts:
         out.new_clues += learn_fact(play, fact_id, told_by(play, fact_id, who))
     for node in answer.seen:
@@ -125,18 +128,17 @@ def run_ask(play: Play, cmd: Command) -> Outcome:
     return out
 
 
-def _account_clue(play: Play, who: str, t: int, answer: testimony.Answer, asked_at: int
-                  ) -> list[str]:
+def _account_clue(play: Play, who: str, t: int, account: dict[str, Any], answer: str,
+                  asked_at: int) -> list[str]:
     """A true account the story says tells (``accounts``): the speaker's own testimony of
-    where they were, proof while they live to stand by it."""
+    where they were at ``t``, proof while they live to stand by it."""
     w = play.world
-    assert answer.account is not None
-    clue_id = f"account:{who}:{answer.account['location']}:{w.calendar.format(t)}"
+    clue_id = f"account:{who}:{account['location']}:{w.calendar.format(t)}"
     how = Provenance("testimony", w.agents[who].name, witness=who)
-    said = answer.text.split("? ", 1)[-1]
+    said = answer.split("? ", 1)[-1]
     added = play.notebook.add_clue(clue_id, f"{w.agents[who].name}, of {w.calendar.format(t)}: "
-                                   f"“{said}”", play.loop, asked_at,
-                                   answer.account["evidence"], how.source, how.kind, who)
+                                   f"“{said}”", play.loop, asked_at, account["evidence"],
+                                   how.source, how.kind, who)
     establish(play, clue_id, how)
     return [clue_id] if added else []
 
