@@ -310,3 +310,19 @@ def test_a_step_after_the_act_waits_for_a_closed_place_to_open(tmp_path: Path) -
                   and murder.t < e.t < at(2, "05:00")]
     assert marta_home and marta_home[-1].location == "marta_cell"  # she went to bed
     assert s.world.items["dagger"].location == "kitchen"
+
+
+ZOO = ROOT / "tests" / "fixtures" / "shapes" / "zoo.toml"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_poisoner_hides_the_syringe_in_the_reeds_and_goes_home(seed: int) -> None:
+    data = simulate_story(str(ZOO), 1, seed)
+    murder = data["murders"][0]
+    assert (murder["killer"], murder["victim"], murder["item"], murder["location"]) == (
+        "hugo", "nell", "syringe", "reptiles")
+    text_lines = [e["text"] for d in data["chronicle"] for e in d["events"]]
+    assert "Hugo Brandt hid the syringe of etorphine at Flamingo Pond" in text_lines
+    hugo = next(row for row in data["summary"] if row["id"] == "hugo")
+    assert hugo["location"] == "hugo_flat"
+    assert data["plots"] == {"hugo_plot": "done"}

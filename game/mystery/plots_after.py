@@ -147,7 +147,8 @@ def allowed(world: World, rules: MysteryRules, agent: Agent) -> list[Action]:
         if step["kind"] == "clean":
             out.append(Action(CLEAN, item=item, duration=step["minutes"], activity=plot["id"]))
         elif step["kind"] in ("return", "hide"):
-            out.append(Action(PUT, item=item, duration=PUT_MINUTES, activity=plot["id"]))
+            out.append(Action(PUT, step["kind"], item=item, duration=PUT_MINUTES,
+                              activity=plot["id"]))
     return out
 
 
@@ -163,7 +164,8 @@ def apply(world: World, rules: MysteryRules, agent: Agent, action: Action) -> in
     place_name = world.locations[here].name
     if action.kind == PUT:
         item.holder, item.location = None, here
-        text = f"{agent.name} put {the(item.name)} down at {place_name}"
+        how = {"return": "put {} back at", "hide": "hid {} at"}.get(action.target, "put {} at")
+        text = f"{agent.name} {how.format(the(item.name))} {place_name}"
     else:
         text = f"{agent.name} washed {the(item.name)} at {place_name}"
     world.emit(action.kind, agent.id, here, {"item": item.id, "plot": action.activity,
