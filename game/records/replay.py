@@ -8,27 +8,39 @@ is caught. Saved snapshots are never trusted for the result: the replayed sessio
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.records.savefile import SaveError, SaveHeader, read_save
+from game.records.payload import MAX_REPLAY_DAYS, MAX_REPLAY_MINUTES, SavePayload, check_payload
+from game.records.savefile import SaveError, SaveHeader, load_file, short_name
 from game.session import (
     Command,
     CommandError,
     GameSession,
     StoryError,
     TimelineTree,
+    load_story_text,
     make_mind,
     plural,
 )
 
 SUPPORTED_MINDS = ("scripted", "llm")
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (entries replayed, entries in all)
+CancelCheck = Callable[[], bool]
 
 
 class ReplayError(Exception):
     """The save cannot be replayed at all; ``str()`` is a one-line message."""
+
+
+class ReplayCancelled(ReplayError):
+    """The player stopped a replay before it finished."""
 
 
 @dataclass
@@ -40,12 +52,13 @@ class ReplayResult:
     commands: int
     verified: bool
     nodes_checked: int = 0
+    entries_replayed: int = 0
     divergences: list[str] = field(default_factory=list)
     final_digest: str = ""
     seconds: float = 0.0
     session: GameSession | None = field(default=None, repr=False)
     header: SaveHeader | None = field(default=None, repr=False)
-    payload: dict[str, Any] = field(default_factory=dict, repr=False)
+    payload: SavePayload | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         """A few lines for the terminal: what was replayed and whether it matched."""
@@ -60,52 +73,93 @@ class ReplayResult:
         return head + ("\nOK: the replay reproduces the save" if self.verified else "\nOK")
 
 
-def read_for_replay(path: str | Path) -> tuple[SaveHeader, dict[str, Any]]:
-    """Read a save, turning any SaveError into a ReplayError with the same one-line message."""
+def read_for_replay(path: str | Path) -> tuple[SaveHeader, SavePayload]:
+    """Read and check a save in full; any problem is a ReplayError with one line."""
     try:
-        header, payload = read_save(path)
+        loaded = load_file(path)
+        payload = check_payload(short_name(Path(path)), loaded)
     except SaveError as exc:
         raise ReplayError(str(exc)) from None
-    for key, kind in (("story", str), ("seed", int), ("history", list)):
-        if not isinstance(payload.get(key), kind):
-            raise ReplayError(f"{path}: payload has no valid {key!r}")
-    return header, payload
+    return loaded.header, payload
 
 
-def replay_payload(payload: dict[str, Any]) -> tuple[GameSession, list[str]]:
+def open_session(payload: SavePayload, header: SaveHeader | None = None) -> GameSession:
+    """The session a save starts from: its own story, seed and mind, before any command."""
+    mind = payload.mind
+    if mind not in SUPPORTED_MINDS:
+        raise ReplayError(f"replaying a timeline made with the {mind[:40]!r} mind is not "
+                          "supported")
+    record = payload.record()
+    if mind == "llm" and record is None:
+        raise ReplayError("this LLM timeline carries no record of the model's answers")
+    name = f"{header.scenario_id} (inside the save)" if header else "the story inside the save"
+    result = load_story_text(payload.story_text(), name)
+    config = payload.mind_config.as_mapping()
+    try:
+        session = GameSession(result, seed=payload.seed,
+                              mind_factory=lambda: make_mind(mind, record=record,
+                                                             config=config))
+    except StoryError as exc:
+        first = exc.problems[0] if getattr(exc, "problems", None) else exc
+        raise ReplayError(f"the story inside the save does not load: {first}") from None
+    except (ValueError, TypeError) as exc:
+        raise ReplayError(f"the save's mind settings are not usable ({exc})") from None
+    session.start()
+    return session
+
+
+def replay_payload(payload: SavePayload, header: SaveHeader | None = None,
+                   progress: Progress | None = None,
+                   cancel: CancelCheck | None = None) -> tuple[GameSession, list[str]]:
     """Rebuild a session from a payload's story, seed and history.
 
     Returns the session and the divergences (commands that failed); stops at the first.
+    ``progress`` hears after each entry; ``cancel`` returning True stops the replay
+    (ReplayCancelled), so a long load never holds the player hostage.
     """
-    mind = payload.get("mind", "scripted")
-    if mind not in SUPPORTED_MINDS:
-        raise ReplayError(f"replaying a timeline made with the {mind!r} mind is not "
-                          "supported")
-    record = payload.get("llm_record") or None
-    if mind == "llm" and not isinstance(record, dict):
-        raise ReplayError("this LLM timeline carries no record of the model's answers")
-    try:
-        session = GameSession(payload["story"], seed=payload["seed"],
-                              mind_factory=lambda: make_mind(
-                                  mind, record=record,
-                                  config=payload.get("mind_config") or {}))
-    except StoryError as exc:
-        first = exc.problems[0] if getattr(exc, "problems", None) else exc
-        raise ReplayError(f"story {payload['story']!r} does not load: {first}") from None
-    session.start()
+    session = open_session(payload, header)
+    entries = payload.entries()
     problems: list[str] = []
-    for i, entry in enumerate(payload["history"]):
-        try:
-            apply_entry(session, entry)
-        except CommandError as exc:
-            problems.append(f"history entry {i} ({_verb(entry)}) failed: {exc}")
+    simulated = 0
+    for i, entry in enumerate(entries):
+        if cancel is not None and cancel():
+            session.close()
+            raise ReplayCancelled("loading was cancelled")
+        problem = apply_checked(session, entry, i, cancel)
+        if cancel is not None and cancel():
+            session.close()
+            raise ReplayCancelled("loading was cancelled")
+        if problem:
+            problems.append(problem)
             break
+        if entry["verb"] != "rewind":
+            simulated += max(0, session.span[1] - session.span[0])
+            if simulated > MAX_REPLAY_MINUTES:
+                problems.append(f"history entry {i}: the timeline simulates more than "
+                                f"{MAX_REPLAY_DAYS} days; replay stopped there")
+                break
+        if progress is not None:
+            progress(i + 1, len(entries))
     return session, problems
 
 
-def apply_entry(session: GameSession, entry: Any) -> None:
+def apply_entry(session: GameSession, entry: dict[str, Any],
+                cancel: CancelCheck | None = None) -> None:
     """Apply one recorded history entry exactly as the player did; CommandError if it can't."""
-    session.do(Command.from_state(entry))
+    session.do(Command.from_state(entry), cancel=cancel)
+
+
+def apply_checked(session: GameSession, entry: dict[str, Any], i: int,
+                  cancel: CancelCheck | None = None) -> str:
+    """Apply entry ``i``; '' if it went, else one line saying why it did not."""
+    try:
+        apply_entry(session, entry, cancel)
+    except CommandError as exc:
+        return f"history entry {i} ({_verb(entry)}) failed: {exc}"
+    except Exception as exc:  # noqa: BLE001 - a save must not crash the game; logged
+        log.exception("replaying history entry %d", i)
+        return f"history entry {i} ({_verb(entry)}) failed: internal error ({type(exc).__name__})"
+    return ""
 
 
 class Replayer:
@@ -114,10 +168,11 @@ class Replayer:
     It fails the way ``replay_payload`` does: at the first command that cannot be applied,
     which it keeps in ``problem`` and never goes past."""
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    def __init__(self, payload: SavePayload, header: SaveHeader | None = None) -> None:
         self.payload = payload
-        self.history: list[Any] = list(payload["history"])
-        self.session, _ = replay_payload(dict(payload, history=[]))
+        self.header = header
+        self.history: list[dict[str, Any]] = payload.entries()
+        self.session = open_session(payload, header)
         self.position = 0
         self.problem = ""
         self.last = ""
@@ -127,10 +182,9 @@ class Replayer:
         if self.problem or self.position >= len(self.history):
             return False
         entry = self.history[self.position]
-        try:
-            apply_entry(self.session, entry)
-        except CommandError as exc:
-            self.problem = f"history entry {self.position} ({_verb(entry)}) failed: {exc}"
+        problem = apply_checked(self.session, entry, self.position)
+        if problem:
+            self.problem = problem
             return False
         self.last = self.session.describe_action(entry)
         self.position += 1
@@ -138,7 +192,7 @@ class Replayer:
 
     def restart(self) -> None:
         self.session.close()
-        self.session, _ = replay_payload(dict(self.payload, history=[]))
+        self.session = open_session(self.payload, self.header)
         self.position, self.problem, self.last = 0, "", ""
 
     def seek(self, k: int) -> None:
@@ -149,8 +203,8 @@ class Replayer:
             pass
 
 
-def _verb(entry: Any) -> str:
-    return str(entry.get("verb", "?")) if isinstance(entry, dict) else "?"
+def _verb(entry: dict[str, Any]) -> str:
+    return str(entry.get("verb", "?"))[:32]
 
 
 def compare_trees(saved: TimelineTree, replayed: TimelineTree) -> tuple[int, list[str]]:
@@ -171,22 +225,34 @@ def compare_trees(saved: TimelineTree, replayed: TimelineTree) -> tuple[int, lis
     return checked, out
 
 
-def replay_save(path: str | Path, verify: bool = False) -> ReplayResult:
+def replay_save(path: str | Path, verify: bool = False, progress: Progress | None = None,
+                cancel: CancelCheck | None = None) -> ReplayResult:
     """Re-run a saved timeline; with ``verify`` also check every snapshot digest."""
     header, payload = read_for_replay(path)
     started = time.perf_counter()
-    session, problems = replay_payload(payload)
-    result = ReplayResult(ok=False, save=str(path), scenario_id=header.scenario_id,
-                          seed=payload["seed"], commands=len(payload["history"]),
-                          verified=verify, session=session, header=header, payload=payload)
+    replayed = 0
+
+    def counted(done: int, total: int) -> None:
+        nonlocal replayed
+        replayed = done
+        if progress is not None:
+            progress(done, total)
+
+    session, problems = replay_payload(payload, header, counted, cancel)
+    result = ReplayResult(ok=False, save=short_name(Path(path)), scenario_id=header.scenario_id,
+                          seed=payload.seed, commands=len(payload.history),
+                          verified=verify, entries_replayed=replayed, session=session,
+                          header=header, payload=payload)
     if verify:
         if session.content_hash != header.scenario_hash:
-            raise ReplayError(f"story file changed since this save was made "
+            session.close()
+            raise ReplayError(f"story changed since this save was made "
                               f"(hash {session.content_hash} != {header.scenario_hash})")
         try:
-            saved = TimelineTree.from_state(payload.get("tree"))
-        except ValueError as exc:
-            raise ReplayError(f"{path}: {exc}") from None
+            saved = TimelineTree.from_state(payload.tree)
+        except (ValueError, TypeError) as exc:
+            session.close()
+            raise ReplayError(f"{short_name(Path(path))}: {exc}") from None
         checked, diffs = compare_trees(saved, session.tree)
         result.nodes_checked = checked
         problems = diffs + problems  # the first snapshot that differs comes first

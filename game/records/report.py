@@ -99,7 +99,8 @@ def _facts(result: ReplayResult) -> dict[str, Any]:
     s = result.session
     assert s is not None and result.header is not None
     w = s.world
-    mind = result.payload.get("mind", "scripted")
+    assert result.payload is not None
+    mind = result.payload.mind
     stats = dict(w.stats)
     mind_stats = getattr(s.mind, "stats", None)
     mind_stats = mind_stats() if callable(mind_stats) else mind_stats
@@ -107,7 +108,7 @@ def _facts(result: ReplayResult) -> dict[str, Any]:
     decisions = int(stats.get("decisions", 0))
     generated = int(mind_stats.get("generated_decisions", 0)) if mind != "scripted" else 0
     fallbacks = int(mind_stats.get("fallbacks", 0)) if mind != "scripted" else 0
-    saved_config = result.payload.get("mind_config") or {}
+    saved_config = result.payload.mind_config.as_mapping()
     model = None
     if isinstance(saved_config, dict) and saved_config.get("model"):
         model = f"{saved_config['model']} via {saved_config.get('base_url', '?')}"

@@ -10,11 +10,12 @@ The header is kept apart so a slot list can show it without touching the payload
 ``format_version`` says how to read header and payload; older formats are migrated on
 load (``MIGRATIONS``), newer ones are refused with a clear message.
 
-Loading a file from anywhere must be safe: the file size, the header size, the
-uncompressed payload size and every msgpack length are bounded, zlib output is capped
-while decompressing (a zip bomb stops at the declared size), the checksum is checked
-before the payload is unpacked, and the header is validated strictly. Every failure
-is one ``SaveError`` with a one-line message.
+Loading a file from anywhere must be safe: only a regular file is read (``files``), the
+file size, the header size, the uncompressed payload size, every msgpack length, the
+number of values and the depth are bounded (``bounded``), zlib output is capped while
+decompressing (a zip bomb stops at the declared size), the checksum is checked before
+the payload is unpacked, and the header is validated strictly. Every failure is one
+``SaveError`` with a one-line message. What the payload means is ``payload``'s job.
 
 Canonical bytes: nothing is reordered. The header is written in the model's field order
 and the payload is packed in its dicts' insertion order, which msgpack keeps on load; with
@@ -23,11 +24,11 @@ a fixed zlib level, save -> load -> save therefore gives identical bytes.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import struct
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,12 @@ from typing import Any
 import msgpack
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from game.records import bounded
+from game.records.files import FileProblem, read_regular, write_atomic
+
 MAGIC = b"HSAV"
 CONTAINER_VERSION = 1
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the story's text travels inside the payload
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_HEADER_BYTES = 512 * 1024
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024  # uncompressed
@@ -114,7 +118,12 @@ def _migrate_v1(header: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-MIGRATIONS = {1: _migrate_v1}  # from format N to N + 1
+def _migrate_v2(header: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 -> 3: the header is unchanged; the payload gained the story (``payload``)."""
+    return {**header, "format_version": 3}
+
+
+MIGRATIONS = {1: _migrate_v1, 2: _migrate_v2}  # from format N to N + 1
 
 
 # ------------------------------------------------------------------------- writing
@@ -175,34 +184,10 @@ def write_packed(path: str | os.PathLike[str], header_fields: dict[str, Any],
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise SaveError(f"{path}: cannot write ({exc.strerror or exc})") from None
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # e.g. Windows cannot open directories; the rename is still atomic there
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        write_atomic(path, data)
+    except FileProblem as exc:
+        raise SaveError(f"{path}: {exc}") from None
 
 
 def _write_v1(path: str | os.PathLike[str], header_fields: dict[str, Any],
@@ -215,23 +200,8 @@ def _write_v1(path: str | os.PathLike[str], header_fields: dict[str, Any],
 
 
 # ------------------------------------------------------------------------- reading
-def _unpack(data: bytes, what: str) -> Any:
-    n = len(data)
-    # Unpacking makes many containers; with a big heap around (a running game) the
-    # cyclic GC would rescan it several times over. Nothing here can form a cycle.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return msgpack.unpackb(
-            data, raw=False, strict_map_key=True, use_list=True,
-            max_str_len=n, max_bin_len=n, max_array_len=n, max_map_len=n // 2,
-            max_ext_len=0,
-        )
-    except Exception as exc:  # noqa: BLE001 - any unpack failure is a corrupt file
-        raise ValueError(f"{what} is not valid msgpack ({type(exc).__name__})") from None
-    finally:
-        if was_enabled:
-            gc.enable()
+def _unpack(data: bytes | memoryview, what: str) -> Any:
+    return bounded.unpack(data, what)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -242,58 +212,59 @@ def _first_error(exc: ValidationError) -> str:
 
 def _read_file(path: Path) -> bytes:
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise SaveError(f"{path}: too large for a save ({size} bytes)")
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise SaveError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise SaveError(f"{path}: too large for a save")
-    return data
+        return read_regular(path, MAX_FILE_BYTES)
+    except FileProblem as exc:
+        raise SaveError(f"{short_name(path)}: {exc}") from None
 
 
-def _parse(path: Path, data: bytes) -> tuple[SaveHeader, memoryview]:
-    """Check framing, checksum and header; return the header and the raw payload bytes."""
+def short_name(path: Path) -> str:
+    """A path for a one-line message: a hostile 5,000-character name is cut short."""
+    text = str(path)
+    return text if len(text) <= 200 else f"{text[:90]}…{text[-90:]}"
+
+
+def _parse(path: Path, data: bytes) -> tuple[SaveHeader, memoryview, int]:
+    """Check framing, checksum and header; return the header, the raw payload bytes and
+    the format the file was written in."""
     if len(data) < 4 or data[:4] != MAGIC:
-        raise SaveError(f"{path}: not a Hindsight save (bad magic)")
+        raise SaveError(f"{short_name(path)}: not a Hindsight save (bad magic)")
     if len(data) < _PREFIX.size + _DIGEST:
-        raise SaveError(f"{path}: truncated")
+        raise SaveError(f"{short_name(path)}: truncated")
     _, container, head_len = _PREFIX.unpack_from(data)
     if container > CONTAINER_VERSION:
-        raise SaveError(f"{path}: made by a newer game (container {container}; "
+        raise SaveError(f"{short_name(path)}: made by a newer game (container {container}; "
                         f"this game reads up to {CONTAINER_VERSION})")
     if container < 1:
-        raise SaveError(f"{path}: unknown container version {container}")
+        raise SaveError(f"{short_name(path)}: unknown container version {container}")
     body_end = len(data) - _DIGEST
     if head_len > MAX_HEADER_BYTES or _PREFIX.size + head_len > body_end:
-        raise SaveError(f"{path}: truncated or corrupt (header length {head_len} "
+        raise SaveError(f"{short_name(path)}: truncated or corrupt (header length {head_len} "
                         f"does not fit the file)")
     if hashlib.sha256(memoryview(data)[:body_end]).digest() != data[body_end:]:
-        raise SaveError(f"{path}: checksum mismatch — the file is corrupt or truncated")
+        raise SaveError(f"{short_name(path)}: checksum mismatch — the file is corrupt or truncated")
     try:
         raw_header = _unpack(data[_PREFIX.size:_PREFIX.size + head_len], "header")
     except ValueError as exc:
-        raise SaveError(f"{path}: {exc}") from None
+        raise SaveError(f"{short_name(path)}: {exc}") from None
     if not isinstance(raw_header, dict):
-        raise SaveError(f"{path}: header is not a map")
+        raise SaveError(f"{short_name(path)}: header is not a map")
     version = raw_header.get("format_version")
     if type(version) is not int:
-        raise SaveError(f"{path}: header has no format_version")
+        raise SaveError(f"{short_name(path)}: header has no format_version")
     if version > FORMAT_VERSION:
-        raise SaveError(f"{path}: made by a newer game (format {version}; "
+        raise SaveError(f"{short_name(path)}: made by a newer game (format {version}; "
                         f"this game reads up to {FORMAT_VERSION})")
     if version < 1:
-        raise SaveError(f"{path}: unknown format version {version}")
+        raise SaveError(f"{short_name(path)}: unknown format version {version}")
+    written = version
     try:
         while version < FORMAT_VERSION:
             raw_header = MIGRATIONS[version](raw_header)
             version += 1
         header = SaveHeader.model_validate(raw_header)
     except ValidationError as exc:
-        raise SaveError(f"{path}: bad header ({_first_error(exc)})") from None
-    return header, memoryview(data)[_PREFIX.size + head_len:body_end]
+        raise SaveError(f"{short_name(path)}: bad header ({_first_error(exc)})") from None
+    return header, memoryview(data)[_PREFIX.size + head_len:body_end], written
 
 
 def read_header(path: str | os.PathLike[str]) -> SaveHeader:
@@ -302,31 +273,54 @@ def read_header(path: str | os.PathLike[str]) -> SaveHeader:
     return _parse(p, _read_file(p))[0]
 
 
-def decode_save(path: Path, data: bytes) -> tuple[SaveHeader, dict[str, Any]]:
+@dataclass(frozen=True)
+class LoadedSave:
+    """A checked save: its header (migrated), its payload map, and the format as written
+    (the payload is migrated by ``payload``, which needs to know it)."""
+
+    header: SaveHeader
+    payload: dict[str, Any]
+    written_format: int
+
+
+def decode(path: Path, data: bytes) -> LoadedSave:
     """Parse save-file bytes (``path`` only names the file in error messages)."""
-    header, body = _parse(path, data)
+    header, body, written = _parse(path, data)
     if header.payload_compressed:
         inflater = zlib.decompressobj()
         try:
             raw = inflater.decompress(body, header.payload_size + 1)
         except zlib.error:
-            raise SaveError(f"{path}: payload does not decompress — the file is corrupt") from None
+            raise SaveError(f"{short_name(path)}: payload does not decompress — the file "
+                            "is corrupt") from None
         if len(raw) > header.payload_size or inflater.unconsumed_tail:
-            raise SaveError(f"{path}: payload is larger than its header says")
+            raise SaveError(f"{short_name(path)}: payload is larger than its header says")
         if not inflater.eof or inflater.unused_data:
-            raise SaveError(f"{path}: payload is truncated or has trailing data")
+            raise SaveError(f"{short_name(path)}: payload is truncated or has trailing data")
     else:
         raw = bytes(body)
     if len(raw) != header.payload_size:
-        raise SaveError(f"{path}: payload size {len(raw)} does not match its header "
+        raise SaveError(f"{short_name(path)}: payload size {len(raw)} does not match its header "
                         f"({header.payload_size})")
     try:
         payload = _unpack(raw, "payload")
     except ValueError as exc:
-        raise SaveError(f"{path}: {exc}") from None
+        raise SaveError(f"{short_name(path)}: {exc}") from None
     if not isinstance(payload, dict):
-        raise SaveError(f"{path}: payload is not a map")
-    return header, payload
+        raise SaveError(f"{short_name(path)}: payload is not a map")
+    return LoadedSave(header, payload, written)
+
+
+def decode_save(path: Path, data: bytes) -> tuple[SaveHeader, dict[str, Any]]:
+    """``decode`` as a (header, payload) pair."""
+    loaded = decode(path, data)
+    return loaded.header, loaded.payload
+
+
+def load_file(path: str | os.PathLike[str]) -> LoadedSave:
+    """Read and check a save file (never blocks on a FIFO or a device: see ``files``)."""
+    p = Path(path)
+    return decode(p, _read_file(p))
 
 
 def read_save(path: str | os.PathLike[str]) -> tuple[SaveHeader, dict[str, Any]]:

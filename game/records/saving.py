@@ -12,19 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import game
-from game.session import GameSession, resolve_story_path, story_hash
-
-
-def _story_ref(session: GameSession) -> str:
-    """A story reference replay can load: the scenario id if it names this exact story."""
-    by_id = resolve_story_path(session.scenario_id)
-    try:
-        if by_id.is_file() and story_hash(by_id.read_text(encoding="utf-8")) == \
-                session.content_hash:
-            return session.scenario_id
-    except OSError:
-        pass
-    return str(session.story_result.file)
+from game.records.payload import check_fits, embed_story, forward_minutes
+from game.session import GameSession
 
 
 def _mind_config(mind: Any) -> dict[str, Any]:
@@ -41,15 +30,20 @@ def _mind_stats(mind: Any) -> dict[str, Any]:
 
 
 def session_payload(session: GameSession) -> dict[str, Any]:
-    """The plain-data payload of a save (no API keys: minds contribute only name and record)."""
+    """The plain-data payload of a save (no API keys: minds contribute only name and record).
+    The story's own text goes in, so the save needs no file but itself."""
+    tree = session.tree
+    nodes = [tree.node(i) for i in range(len(tree))]
+    check_fits(session.history, forward_minutes(
+        [(None if n.parent is None else nodes[n.parent].time, n.time) for n in nodes]))
     return {
-        "story": _story_ref(session),
+        **embed_story(session.story_text),
         "seed": session.seed,
         "mind": getattr(session.mind, "name", "scripted"),
         "history": session.history,
         "tree": session.tree.to_state(),
         "notebook": session.notebook.to_state(),
-        "llm_record": getattr(session.mind, "record", None) or [],
+        "llm_record": getattr(session.mind, "record", None) or None,
         "mind_config": _mind_config(session.mind),
         "mind_stats": _mind_stats(session.mind),
     }
@@ -85,8 +79,8 @@ def load_session(path: str | Path) -> GameSession:
     """Rebuild the session a save describes by replaying it; raises ReplayError."""
     from game.records.replay import ReplayError, read_for_replay, replay_payload
 
-    _, payload = read_for_replay(path)
-    session, problems = replay_payload(payload)
+    header, payload = read_for_replay(path)
+    session, problems = replay_payload(payload, header)
     if problems:
         raise ReplayError(f"{path}: {problems[0]}")
     return session

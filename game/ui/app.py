@@ -178,8 +178,12 @@ class App:
         self.reset_to("title", "town")
 
     def load_game(self, path: str | Path) -> None:
-        """Load a save by replaying it; raises SaveError with one line if it can't."""
-        session, story_path = gameplay.load(path)
+        """Load a save by replaying it, on this thread (the load screen uses a worker);
+        raises SaveError with one line if it can't."""
+        self.adopt_session(*gameplay.load(path))
+
+    def adopt_session(self, session: GameSession, story_path: str) -> None:
+        """Play on with a session a load built."""
         if self.session is not None:
             self.session.close()
         self.session, self.story_path = session, story_path

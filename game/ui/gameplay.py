@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from game.records import paths
-from game.records.replay import Replayer, ReplayError, read_for_replay
-from game.records.savefile import SaveError, read_save, write_packed
-from game.records.saving import load_session, prepare_save, save_session
+from game.records.replay import Replayer
+from game.records.savefile import SaveError, write_packed
+from game.records.saving import prepare_save, save_session
 from game.session import (
     Command,
     GameSession,
@@ -25,9 +25,9 @@ from game.session import (
     Outcome,
     load_story,
     open_mind,
-    resolve_story_path,
 )
 from game.ui import heap
+from game.ui.loading import SaveLoader
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY_DIR = ROOT / "story"
@@ -177,25 +177,24 @@ class SaveWriter:
 
 
 def load(path: str | Path) -> tuple[GameSession, str]:
-    """Load a slot by replaying its history; raises SaveError with a one-line reason."""
-    try:
-        session = load_session(path)
-    except ReplayError as exc:
-        raise SaveError(str(exc)) from None
-    return session, str(resolve_story_path(session.story_result.file).resolve())
-
-
-def read_payload(path: str | Path) -> dict[str, Any]:
-    return read_save(path)[1]
+    """Load a slot by replaying its history (on this thread: the scenes use
+    ``loading.SaveLoader``); raises SaveError with a one-line reason."""
+    loader = SaveLoader(path)
+    loader.start().wait()
+    session = loader.take()
+    if session is None:
+        raise SaveError(loader.error)
+    return session, loader.story_path
 
 
 def replayer(path: str | Path) -> Replayer:
     """A step-by-step replay of a save; raises SaveError with a one-line reason."""
-    try:
-        _, payload = read_for_replay(path)
-        return Replayer(payload)
-    except ReplayError as exc:
-        raise SaveError(str(exc)) from None
+    loader = SaveLoader(path, "replay")
+    loader.start().wait()
+    found = loader.take()
+    if found is None:
+        raise SaveError(loader.error)
+    return found
 
 
 def latest_autosave(directory: str | Path) -> Path | None:

@@ -1,4 +1,8 @@
-"""Save slots: time, scenario, loop and a thumbnail; pick one to load or to replay."""
+"""Save slots: time, scenario, loop and a thumbnail; pick one to load or to replay.
+
+Loading replays the save on a worker (``loading.SaveLoader``): this screen shows its
+progress and a Cancel, and shows any failure as one line and stays.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ import io
 from typing import Any
 
 import pygame
-from pygame_gui.elements import UIImage, UIScrollingContainer
+from pygame_gui.elements import UIImage, UIProgressBar, UIScrollingContainer
 
 from game.records import paths
-from game.records.savefile import SaveError
+from game.ui.loading import SaveLoader
 from game.ui.scene import Scene, content_height
 from game.ui.widgets import button, label
 
@@ -18,13 +22,22 @@ class LoadScene(Scene):
     name = "load"
     hints = "1-9 pick a slot · Esc back"
 
-    def __init__(self, app: Any, mode: str = "load") -> None:
+    def __init__(self, app: Any, mode: str = "load", path: Any = None) -> None:
         super().__init__(app)
         self.mode = mode
         self.error = ""
         self.slot_buttons: dict[Any, Any] = {}
+        self.loader: SaveLoader | None = None
+        self.dropped: list[SaveLoader] = []  # cancelled loads, closed once they stop
+        self.bar: UIProgressBar | None = None
+        self.cancel_button: Any = None
+        if path is not None:
+            self.start(path)
 
     def build(self) -> None:
+        if self.loader is not None:
+            self._build_progress()
+            return
         self.app.saver.flush()  # list the slots as they are on disk after pending saves
         w, _ = self.size
         h = content_height(self.app)
@@ -69,21 +82,73 @@ class LoadScene(Scene):
         surf.fill((40, 44, 56))
         return surf
 
-    def open(self, slot: Any) -> None:
-        try:
-            if self.mode == "load":
-                self.app.load_game(slot.path)
-            else:
-                self.app.push("replay", slot.path)
-        except SaveError as exc:
-            self.error = str(exc)
-            self.relayout()
-        except Exception as exc:  # noqa: BLE001 - no save may take the game down with it
-            self.error = f"{slot.slot}: this save cannot be used ({type(exc).__name__})"
+    def _build_progress(self) -> None:
+        assert self.loader is not None
+        w, _ = self.size
+        h = content_height(self.app)
+        cw = min(700, w - 60)
+        x, y = (w - cw) // 2, h // 2 - 80
+        verb = "Loading" if self.mode == "load" else "Preparing the replay of"
+        label(self, (x, y, cw, 40), f"{verb} {self.loader.path.name[:60]}", "@heading")
+        self.bar = self.add(UIProgressBar(pygame.Rect(x, y + 50, cw, 30), self.app.manager))
+        self._show_progress()
+        self.cancel_button = button(self, (x + cw // 2 - 80, y + 100, 160, 36),
+                                    "Cancel (Esc)")
+
+    def _show_progress(self) -> None:
+        if self.bar is not None and self.loader is not None:
+            done, total = self.loader.progress
+            self.bar.set_current_progress(100.0 * done / total if total else 0.0)
+
+    def start(self, path: Any) -> None:
+        """Begin loading ``path`` on a worker; ``update`` picks up the result."""
+        if self.loader is not None:
+            return
+        self.error = ""
+        self.loader = SaveLoader(path, self.mode).start()
+        if self.elements:
             self.relayout()
 
+    def cancel(self) -> None:
+        if self.loader is not None:
+            self.loader.cancel()
+            self.dropped.append(self.loader)
+            self.loader = None
+            self.error = "Loading cancelled."
+            self.relayout()
+
+    def update(self, dt: float) -> None:
+        for old in [d for d in self.dropped if d.done]:
+            self.dropped.remove(old)
+            old.discard()
+        loader = self.loader
+        if loader is None:
+            return
+        if not loader.done:
+            self._show_progress()
+            return
+        self.loader = None
+        found = loader.take()
+        if found is None:
+            self.error = loader.error
+            self.relayout()
+            return
+        try:
+            if self.mode == "load":
+                self.app.adopt_session(found, loader.story_path)
+            else:
+                self.app.push("replay", found)
+        except Exception as exc:  # noqa: BLE001 - no save may take the game down with it
+            self.error = f"{loader.path.name}: this save cannot be used ({type(exc).__name__})"
+            self.relayout()
+
+    def open(self, slot: Any) -> None:
+        self.start(slot.path)
+
     def on_button(self, el: Any) -> bool:
-        if el in self.slot_buttons:
+        if el is self.cancel_button and self.loader is not None:
+            self.cancel()
+        elif el in self.slot_buttons and self.loader is None:
             self.open(self.slot_buttons[el])
         elif el is self.back:
             self.app.pop()
@@ -92,6 +157,10 @@ class LoadScene(Scene):
         return True
 
     def on_key(self, key: int) -> bool:
+        if self.loader is not None:
+            if key == pygame.K_ESCAPE:
+                self.cancel()
+            return True
         if pygame.K_1 <= key <= pygame.K_9:
             i = key - pygame.K_1
             if i < len(self.slots) and self.slots[i].header is not None:

@@ -12,6 +12,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIHorizontalSlider
 
+from game.records.replay import Replayer
 from game.ui import gameplay, style
 from game.ui.mapview import MapView
 from game.ui.scene import Scene, content_height
@@ -24,12 +25,12 @@ class ReplayScene(Scene):
     name = "replay"
     hints = "Space play/pause · ←/→ step · +/- speed · Home start · End finish · Esc back"
 
-    def __init__(self, app: Any, path: Any) -> None:
-        """Raises SaveError (one line) if the save cannot be replayed at all."""
+    def __init__(self, app: Any, source: Any) -> None:
+        """``source`` is a ready ``Replayer`` (the load screen makes one on a worker) or a
+        save's path; raises SaveError (one line) if that save cannot be replayed at all."""
         super().__init__(app)
-        self.replayer = gameplay.replayer(path)
+        self.replayer = source if isinstance(source, Replayer) else gameplay.replayer(source)
         self.history = self.replayer.history
-        self.path = path
         self.playing = False
         self.speed_i = 1
         self.acc = 0.0

@@ -7,7 +7,6 @@ from typing import Any
 import pygame
 import pygame_gui
 
-from game.records.savefile import SaveError
 from game.ui import gameplay, heap, style
 from game.ui.scene import Scene
 from game.ui.widgets import button, dd_value, dropdown, label
@@ -81,11 +80,7 @@ class TitleScene(Scene):
         elif el is self.cont:
             auto = gameplay.latest_autosave(self.app.saves_dir)
             if auto is not None:
-                try:
-                    self.app.load_game(auto)
-                except SaveError as exc:
-                    self.error = str(exc)
-                    self.relayout()
+                self.app.push("load", "load", auto)
         elif el is self.load:
             self.app.push("load", "load")
         elif el is self.replay:
