@@ -11,6 +11,8 @@ import pytest
 
 from game.records.replay import ReplayError, replay_save
 from game.records.savefile import read_save, write_save
+from game.records.saving import save_session
+from game.session import Command, GameSession
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "saves").glob("*.hsav"))
@@ -90,18 +92,20 @@ def test_bit_flip_is_a_clear_one_line_error(tmp_path: Path) -> None:
     assert "checksum mismatch" in msg and "\n" not in msg
 
 
-def test_changed_story_is_reported(tmp_path: Path) -> None:
-    story = tmp_path / "tutorial.toml"
+def test_a_save_needs_no_story_file(tmp_path: Path) -> None:
+    """A save carries its story: editing, moving or deleting the story file changes nothing."""
+    story = tmp_path / "custom.toml"
     text = (ROOT / "story" / "tutorial.toml").read_text(encoding="utf-8")
-    story.write_text(text + "\n# an edit\n", encoding="utf-8")
-    dst = tmp_path / "moved.hsav"
-
-    def change(payload):
-        payload["story"] = str(story)
-
-    _rewrite(ROOT / "saves" / "tutorial.hsav", dst, change)
-    with pytest.raises(ReplayError, match="story file changed since this save was made"):
-        replay_save(dst, verify=True)
+    story.write_text(text + "\n# a custom story\n", encoding="utf-8")
+    session = GameSession(str(story))
+    session.start()
+    session.do(Command("search"))
+    save_session(session, tmp_path / "custom.hsav")
+    story.write_text(text + "\n# edited after the save\n", encoding="utf-8")
+    edited = replay_save(tmp_path / "custom.hsav", verify=True)
+    story.unlink()
+    gone = replay_save(tmp_path / "custom.hsav", verify=True)
+    assert edited.ok and gone.ok and gone.final_digest == session.world.log.digest
 
 
 def test_cli_replay_verify(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,10 @@ def test_header_and_payload(tmp_path: Path) -> None:
     assert header.scenario_hash == session.content_hash
     assert header.summary.startswith("The Lamp at Gullhaven — loop 1, Day 1")
     _, payload = read_save(path)
-    assert payload["story"] == "tutorial" and payload["seed"] == session.seed
-    assert payload["mind"] == "scripted" and payload["llm_record"] == []
+    assert "story" not in payload and payload["seed"] == session.seed
+    assert zlib.decompress(payload["story_zlib"]).decode() == session.story_text
+    assert payload["story_size"] == len(session.story_text.encode())
+    assert payload["mind"] == "scripted" and payload["llm_record"] is None
     assert payload["history"] == session.history
 
 

@@ -38,7 +38,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise FileProblem("not a regular file")
+            raise FileProblem("cannot read: not a regular file (a folder, a pipe or a device)")
         if st.st_size > limit:
             raise FileProblem(f"too large for a save ({st.st_size} bytes)")
         chunks, total = [], 0
