@@ -116,18 +116,18 @@ def _facts(result: ReplayResult) -> dict[str, Any]:
     tree = s.tree
     nodes = []
 
-    def walk(node_id: int, depth: int) -> None:
+    # depth first, parents before children, without recursion: a save may hold a chain
+    # of thousands of commands
+    stack = [(root, 0) for root in reversed(tree.roots())]
+    while stack:
+        node_id, depth = stack.pop()
         n = tree.node(node_id)
         act = n.action or {}
         label = " ".join(str(act.get(k)) for k in ("verb", "target", "topic", "arg")
                          if act.get(k)) or "(start)"
         nodes.append({"id": n.id, "depth": depth, "time": w.calendar.format(n.time),
                       "action": label, "summary": n.summary, "head": n.id == tree.head})
-        for child in tree.children(node_id):
-            walk(child, depth + 1)
-
-    for root in tree.roots():
-        walk(root, 0)
+        stack.extend((child, depth + 1) for child in reversed(tree.children(node_id)))
     h = result.header
     return {
         "title": s.story.scenario.title, "scenario_id": s.scenario_id,
