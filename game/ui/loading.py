@@ -76,7 +76,8 @@ class SaveLoader:
             self.story_path = str(found) if found is not None else session.scenario_id
             self.session = session
         except ReplayError as exc:
-            self.error = str(exc)
+            # the file's name is enough on screen; a hostile path may be thousands long
+            self.error = str(exc).replace(str(self.path), self.path.name)[:300]
         except Exception as exc:  # noqa: BLE001 - no save may take the game down with it
             log.exception("loading %s", self.path)
             self.error = f"{self.path.name}: this save cannot be used ({type(exc).__name__})"

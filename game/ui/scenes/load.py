@@ -15,7 +15,7 @@ from pygame_gui.elements import UIImage, UIProgressBar, UIScrollingContainer
 from game.records import paths
 from game.ui.loading import SaveLoader
 from game.ui.scene import Scene, content_height
-from game.ui.widgets import button, label
+from game.ui.widgets import button, esc, label, textbox
 
 
 class LoadScene(Scene):
@@ -47,7 +47,7 @@ class LoadScene(Scene):
         label(self, (x, 12, cw, 40), title, "@heading")
         self.back = button(self, (x + cw - 120, 14, 120, 34), "Back (Esc)")
         self.slots = paths.list_slots(self.app.saves_dir)
-        box = self.add(UIScrollingContainer(pygame.Rect(x, 60, cw, h - 110), self.app.manager,
+        box = self.add(UIScrollingContainer(pygame.Rect(x, 60, cw, h - 140), self.app.manager,
                                             allow_scroll_x=False))
         row_h = 104
         box.set_scrollable_area_dimensions((cw - 20, max(h - 120, row_h * len(self.slots))))
@@ -70,7 +70,7 @@ class LoadScene(Scene):
         if not self.slots:
             label(self, (x, 80, cw, 30), f"No saves yet in {self.app.saves_dir}", "@hint")
         if self.error:
-            label(self, (x, h - 44, cw, 30), self.error, "@hint")
+            textbox(self, (x, h - 74, cw, 64), esc(self.error))
 
     def _thumb(self, data: bytes | None) -> pygame.Surface:
         if data:
@@ -89,7 +89,7 @@ class LoadScene(Scene):
         cw = min(700, w - 60)
         x, y = (w - cw) // 2, h // 2 - 80
         verb = "Loading" if self.mode == "load" else "Preparing the replay of"
-        label(self, (x, y, cw, 40), f"{verb} {self.loader.path.name[:60]}", "@heading")
+        textbox(self, (x, y, cw, 44), esc(f"{verb} {self.loader.path.name[:80]}"))
         self.bar = self.add(UIProgressBar(pygame.Rect(x, y + 50, cw, 30), self.app.manager))
         self._show_progress()
         self.cancel_button = button(self, (x + cw // 2 - 80, y + 100, 160, 36),
