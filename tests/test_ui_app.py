@@ -221,6 +221,7 @@ def test_save_load_and_replay_reproduce_the_game(app):
     assert app.top.name == "load"
     slots = [sl.slot for sl in app.top.slots]
     d.key(app, pygame.K_1 + slots.index("slot1"))
+    d.run_until(app, lambda: app.top.name == "replay", 20, 60)  # prepared on a worker
     rp = app.top
     assert rp.name == "replay"
     d.key(app, pygame.K_END)

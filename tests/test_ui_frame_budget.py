@@ -16,6 +16,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from game.records.savefile import read_save  # noqa: E402
 from game.session import Command, GameSession  # noqa: E402
 from game.ui import gameplay, heap  # noqa: E402
 from game.ui.gameplay import SaveWriter, SkipRunner  # noqa: E402
@@ -219,7 +220,7 @@ def test_writer_save_flushes_to_a_loadable_slot(tmp_path):
     assert loaded.world.now == s.world.now
     assert Path(story) == Path(MAIN).resolve()
     # the header summary the load screen shows is written too
-    header = gameplay.read_save(path)[0]
+    header = read_save(path)[0]
     assert f"Loop {s.loop}" in header.summary
 
 
