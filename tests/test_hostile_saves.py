@@ -148,3 +148,13 @@ def test_a_fifo_is_never_read_as_a_save(tmp_path: Path) -> None:
     worker.start()
     worker.join(60)
     assert done and "not a regular file" in done[0]
+
+
+def test_a_save_that_could_not_be_loaded_again_is_not_written() -> None:
+    from game.records.payload import MAX_REPLAY_MINUTES, check_fits
+
+    check_fits([{}] * MAX_HISTORY, MAX_REPLAY_MINUTES)
+    with pytest.raises(savefile.SaveError, match="more than a save may replay"):
+        check_fits([{}] * (MAX_HISTORY + 1), 0)
+    with pytest.raises(savefile.SaveError, match="simulates more than"):
+        check_fits([], MAX_REPLAY_MINUTES + 1)
