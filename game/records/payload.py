@@ -23,9 +23,9 @@ from game.records.savefile import LoadedSave, SaveError, SaveHeader
 from game.session import MINUTES_PER_DAY, story_hash
 
 MAX_STORY_BYTES = 4 * 1024 * 1024  # the loader's limit for a story file
-MAX_HISTORY = 2000  # player commands: a long game is a few hundred
+MAX_HISTORY = 1500  # player commands: a long game is a few hundred
 REWIND_SLACK = 20  # rewinds allowed beyond one per other command (see SavePayload)
-MAX_REPLAY_DAYS = 120  # game days a history may simulate, all branches together
+MAX_REPLAY_DAYS = 90  # game days a history may simulate, all branches together
 MAX_REPLAY_MINUTES = MAX_REPLAY_DAYS * MINUTES_PER_DAY
 STORY_ZLIB_LEVEL = 9
 SHIPPED_STORIES = Path(game.__file__).resolve().parent.parent / "story"
