@@ -225,6 +225,7 @@ def test_save_load_and_replay_reproduce_the_game(app):
     rp = app.top
     assert rp.name == "replay"
     d.key(app, pygame.K_END)
+    d.run_until(app, lambda: not rp.seeking, 20, 60)  # applied in each frame's spare time
     assert rp.view.world.log.digest == digest
     d.key(app, pygame.K_HOME)
     assert rp.step_i == 0 and rp.view.world.now == rp.view.world.now

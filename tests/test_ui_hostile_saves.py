@@ -57,6 +57,7 @@ def test_every_hostile_save_leaves_the_app_up(app):
                 assert "Traceback" not in error
             if name == "replay" and path.stem not in LONG:
                 d.key(app, pygame.K_END)  # play the whole history back
+                d.run_until(app, lambda: not d.top(app).seeking, 20, 60)
                 d.key(app, pygame.K_HOME)
                 assert d.top(app).name == "replay"
             outcomes[name] = outcomes.get(name, 0) + 1
@@ -80,3 +81,13 @@ def test_a_long_load_shows_progress_and_can_be_cancelled(app, tmp_path):
     d.pump(app, 2)
     assert not scene.dropped  # the cancelled load was closed once it stopped
     assert app.session is None
+
+
+def test_jumping_to_the_end_of_a_long_replay_never_freezes_a_frame(app):
+    app.push("load", "replay", HOSTILE / "work_waits_at_cap.hsav")
+    d.run_until(app, lambda: app.top.name == "replay", 20, 60)
+    rp = d.top(app)
+    d.key(app, pygame.K_END)  # two frames: a few entries each, never the whole history
+    assert 0 < rp.step_i < len(rp.history) and rp.seeking and rp.target == len(rp.history)
+    d.key(app, pygame.K_HOME)  # a new seek replaces the old one
+    assert rp.step_i == 0 and not rp.seeking

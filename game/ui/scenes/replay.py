@@ -1,11 +1,13 @@
 """Replay viewer: re-run a saved history step by step; play, pause, speed, scrub.
 
 Scrubbing to step k rebuilds the session from the seed and re-applies k entries, so
-what you see is exactly what was played.
+what you see is exactly what was played. The entries are applied in each frame's spare
+time (``idle``), so a jump to the end of a long history never freezes the window.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pygame
@@ -32,6 +34,7 @@ class ReplayScene(Scene):
         self.replayer = source if isinstance(source, Replayer) else gameplay.replayer(source)
         self.history = self.replayer.history
         self.playing = False
+        self.target = 0  # the step a scrub is heading for (applied in idle time)
         self.speed_i = 1
         self.acc = 0.0
         self.map = MapView(pygame.Rect(0, 0, 10, 10))
@@ -55,10 +58,32 @@ class ReplayScene(Scene):
         return f"Stopped: {r.problem}" if r.problem else r.last
 
     def seek(self, k: int) -> None:
-        self.replayer.seek(k)
+        k = max(0, min(len(self.history), k))
+        if k < self.replayer.position:
+            self.replayer.restart()
+        self.target = k
+        self._advance(0.0)  # one step at once (stepping feels immediate); the rest in idle
+        self.relayout()
+
+    @property
+    def seeking(self) -> bool:
+        r = self.replayer
+        return self.target > r.position and not r.problem
+
+    def idle(self, seconds: float) -> None:
+        if self.seeking:
+            self._advance(seconds)
+            if not self.seeking:
+                self.relayout()
+
+    def _advance(self, seconds: float) -> None:
+        """Apply entries toward ``target`` for about ``seconds`` (at least one)."""
+        deadline = time.perf_counter() + seconds
+        while self.seeking and self.replayer.step():
+            if time.perf_counter() >= deadline:
+                break
         if self.replayer.problem:
             self.playing = False
-        self.relayout()
 
     def build(self) -> None:
         w, _ = self.size
@@ -71,8 +96,11 @@ class ReplayScene(Scene):
         iw = sw - 24
         label(self, (x, 8, iw, 30), "Replay", "@heading")
         label(self, (x, 40, iw, 28), self.view.clock_text(), "@clock")
-        label(self, (x, 70, iw, 24), f"Step {self.step_i}/{len(self.history)} · loop "
-              f"{self.view.loop} · {self.view.status}", "@hint")
+        step = f"Step {self.step_i}/{len(self.history)}"
+        if self.seeking:
+            step = f"Going to step {self.target}…"
+        label(self, (x, 70, iw, 24), f"{step} · loop {self.view.loop} · {self.view.status}",
+              "@hint")
         rows = [gold(esc(self.last))] if self.last else []
         for t, text in reversed(self.view.feed[-40:]):
             rows.append(f"{gold(esc(self.view.time_label(t)))} {esc(text)}")
@@ -138,7 +166,7 @@ class ReplayScene(Scene):
         if not self.playing:
             return
         self.acc += dt * SPEEDS[self.speed_i]
-        if self.acc >= 1.0:
+        if self.acc >= 1.0 and not self.seeking:
             self.acc = 0.0
             if self.step_i >= len(self.history) or self.replayer.problem:
                 self.playing = False
