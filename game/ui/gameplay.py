@@ -25,6 +25,7 @@ from game.session import (
     Outcome,
     load_story,
     open_mind,
+    resolve_story_path,
 )
 from game.ui import heap
 from game.ui.loading import SaveLoader
