@@ -8,8 +8,11 @@ from typing import Any
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
-NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "murder", "watch", "arrest",
-           "lurk", "announce", "reaction", "body")
+NOTABLE = ("talk", "fact_spread", "overheard", "plot", "conspire", "take", "murder", "watch",
+           "arrest", "lurk", "announce", "reaction", "body", "question")
+
+
+START = "start"  # the source of what an agent knew when the story began
 
 
 def chronicle(world: World) -> list[dict[str, Any]]:
@@ -25,14 +28,54 @@ def chronicle(world: World) -> list[dict[str, Any]]:
         if e.kind == "fact_spread":
             to = world.agents[e.data["to"]].name
             text = f"{actor} told {to}: {facts[e.data['fact']].text}"
+        elif e.kind == "overheard":
+            speaker = world.agents[e.data["speaker"]].name
+            listener = world.agents[e.data["listener"]].name
+            text = (f"{actor} overheard {speaker} telling {listener}: "
+                    f"{facts[e.data['fact']].text}")
         elif e.kind == "talk":
             other = world.agents[e.data["with"]].name
-            text = f"{actor} and {other} talked ({', '.join(e.data['facts'])})"
+            n = len(e.data["facts"])
+            text = f"{actor} and {other} talked, passing on {n} piece{'s' if n > 1 else ''} " \
+                   "of news"
         else:
             text = e.data.get("text", e.kind)
         days.setdefault(e.t // MINUTES_PER_DAY, []).append(
             {"time": world.calendar.short(e.t), "kind": e.kind, "actor": e.actor, "text": text})
     return [{"day": d + 1, "events": evs} for d, evs in sorted(days.items())]
+
+
+def travels(world: World) -> list[dict[str, Any]]:
+    """How each fact travelled: who knew it from the start, then every telling and every
+    overheard talk, in time order. Ids stay in the data; ``text`` is for reading."""
+    start: dict[str, list[str]] = {}
+    for agent in world.order:
+        for fact_id, (t, source) in agent.known_facts.items():
+            if source in (None, "", START):
+                start.setdefault(fact_id, []).append(agent.id)
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for e in world.log.events:
+        if e.kind == "fact_spread":
+            steps.setdefault(e.data["fact"], []).append(
+                {"t": e.t, "from": e.actor, "to": e.data["to"], "how": "told"})
+        elif e.kind == "overheard":
+            steps.setdefault(e.data["fact"], []).append(
+                {"t": e.t, "from": e.data["speaker"], "to": e.actor, "how": "overheard"})
+    out = []
+    for fact_id, fact in world.facts.items():
+        if fact_id not in steps:
+            continue
+        name = {a.id: a.name for a in world.order}.get
+        lines = [f"{name(s['to'])} overheard it from {name(s['from'])}"
+                 if s["how"] == "overheard" else f"{name(s['from'])} told {name(s['to'])}"
+                 for s in steps[fact_id]]
+        origin = ", ".join(str(name(a)) for a in start.get(fact_id, []))
+        out.append({"fact": fact_id, "text": fact.text, "from_start": start.get(fact_id, []),
+                    "steps": steps[fact_id],
+                    "story": (f"known from the start by {origin}; " if origin else "")
+                    + "; then ".join(f"{world.calendar.short(s['t'])} {line}"
+                                     for s, line in zip(steps[fact_id], lines))})
+    return out
 
 
 def summary(world: World) -> list[dict[str, Any]]:

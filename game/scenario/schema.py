@@ -127,6 +127,9 @@ class Voice(Strict):
     nothing_unusual: list[str] = Field(default_factory=list)
 
 
+Pronouns = Literal["she/her", "he/him", "they/them"]
+
+
 class Character(Strict):
     id: Id
     name: str
@@ -144,6 +147,8 @@ class Character(Strict):
     goals: list[str] = Field(default_factory=list)
     voice: Voice = Field(default_factory=Voice)
     portrait: str = Field(default="", description="image in assets/, optional")
+    pronouns: Pronouns = Field(
+        default="they/them", description="how others speak of them: she/her, he/him, they/them")
 
 
 class Evidence(Strict):
@@ -164,6 +169,8 @@ class Fact(Strict):
     witnesses: list[Id] | None = Field(
         default=None, description="who knows it first-hand and can testify to it; told by "
         "anyone else it is hearsay. Omitted: the characters in known_by")
+    own_words: str = Field(
+        default="", description="how the first of 'about' says it, in the first person")
 
 
 class PlotStep(Strict):
