@@ -50,7 +50,7 @@ def travels(world: World) -> list[dict[str, Any]]:
     overheard talk, in time order. Ids stay in the data; ``text`` is for reading."""
     start: dict[str, list[str]] = {}
     for agent in world.order:
-        for fact_id, (t, source) in agent.known_facts.items():
+        for fact_id, (_t, source) in agent.known_facts.items():
             if source in (None, "", START):
                 start.setdefault(fact_id, []).append(agent.id)
     steps: dict[str, list[dict[str, Any]]] = {}
@@ -74,7 +74,7 @@ def travels(world: World) -> list[dict[str, Any]]:
                     "steps": steps[fact_id],
                     "story": (f"known from the start by {origin}; " if origin else "")
                     + "; then ".join(f"{world.calendar.short(s['t'])} {line}"
-                                     for s, line in zip(steps[fact_id], lines))})
+                                     for s, line in zip(steps[fact_id], lines, strict=True))})
     return out
 
 

@@ -20,7 +20,7 @@ from game.engine.model import Agent
 from game.engine.rules import WorldRule
 from game.engine.world import World
 
-from . import news, observations, plots
+from . import law, news, observations, plots
 from .plots import BIDE, CONSPIRE, KILL, LURK
 
 __all__ = ["BIDE", "CONSPIRE", "KILL", "LURK", "MysteryRules", "PLAYER_KINDS", "STAY_MINUTES"]
@@ -48,6 +48,7 @@ class MysteryRules(WorldRule):
             "found_clues": [],
             "proof": {},  # clue id -> how this world proves it (see evidence.establish)
             "loop_start": None,
+            "law_acted": [],  # [officer, fact id]: incriminating facts the law has acted on
         }
         self.plots = {p["id"]: p for p in spec["plots"]}
 
@@ -116,6 +117,7 @@ class MysteryRules(WorldRule):
             agent.intentions = [i for i in agent.intentions
                                 if i.get("until") is None or i["until"] > world.now]
         deciding = {a.id for a in due}
+        law.react(world, self)
         for plot in self.spec["plots"]:
             plots.advance(world, self, plot, deciding)
 
@@ -158,6 +160,9 @@ class MysteryRules(WorldRule):
     def on_event(self, world: World, event: Event) -> None:
         if event.kind == "arrive":
             observations.notice_present(world, event.actor, event.location)
+            for agent in world.present(event.location):
+                if self.is_watched(world, agent.id):
+                    law.question(world, self, agent.id)
             news.bodies_found(world, self, event.actor, event.location)
 
     # ------------------------------------------------------------ state
@@ -167,4 +172,5 @@ class MysteryRules(WorldRule):
     def load_state(self, state: dict[str, Any]) -> None:
         state.setdefault("proof", {})
         state.setdefault("arrest_times", {})
+        state.setdefault("law_acted", [])
         self.state = state

@@ -211,7 +211,7 @@ def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> 
 
 
 def ask_fact(world: World, rules: MysteryRules, agent_id: str, fact_id: str) -> Answer:
-    agent, fact = world.agents[agent_id], world.facts[fact_id]
+    agent = world.agents[agent_id]
     if fact_id not in agent.known_facts:
         return Answer(voice_line(world, agent, "unknown", "First I've heard of it."))
     if protected(world, rules, agent_id, fact_id):
