@@ -121,3 +121,25 @@ def presence(world: World, t0: int, t1: int) -> dict[str, list[Segment]]:
             segs.append(Segment(agent.id, where, since, t1))
         out[agent.id] = segs
     return out
+
+
+def facts_known(world: World) -> dict[str, dict[str, Any]]:
+    """fact id -> {'known_by': {agent id: minute first known, or None if from the start}}."""
+    out: dict[str, dict[str, Any]] = {f: {"known_by": {}} for f in world.facts}
+    for agent in world.order:
+        for fact_id, (t, source) in agent.known_facts.items():
+            out.setdefault(fact_id, {"known_by": {}})["known_by"][agent.id] = (
+                None if source in (None, "", START) else int(t))
+    return out
+
+
+def relationships(world: World) -> list[dict[str, Any]]:
+    """Every relationship as {a, b, affinity, label}: a's view of b, in agent order."""
+    return [{"a": a.id, "b": b, "affinity": round(rel.affinity, 3), "label": rel.label}
+            for a in world.order for b, rel in a.relationships.items()]
+
+
+def presence_intervals(world: World, t0: int, t1: int) -> list[dict[str, Any]]:
+    """Who was where, as {agent, location, from, to} in minutes; time on the road left out."""
+    return [{"agent": seg.agent, "location": seg.location, "from": seg.start, "to": seg.end}
+            for segs in presence(world, t0, t1).values() for seg in segs if seg.location]
