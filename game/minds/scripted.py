@@ -166,10 +166,10 @@ def talk_summaries(world: World, a: str, b: str, shared: list[str],
 
 def _summary(world: World, me: str, other: str, told: list[str], heard: list[str]) -> str:
     them = pronouns(world, other).object
-    said = "; ".join(own_view(world, me, f) for f in told)
-    got = "; ".join(own_view(world, me, f) for f in heard)
-    return (f"I talked with {world.agents[other].name}." + (f" I told {them}: {said}" if said
-            else "") + (f" I heard: {got}" if got else ""))
+    said = "; ".join(own_view(world, me, f).rstrip(".") for f in told)
+    got = "; ".join(own_view(world, me, f).rstrip(".") for f in heard)
+    return (f"I talked with {world.agents[other].name}." + (f" I told {them}: {said}." if said
+            else "") + (f" I heard: {got}." if got else ""))
 
 
 def _matches(want: dict, action: Action) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from game.engine.model import Agent
 from game.engine.world import World
 
-from .news import news_id
+from . import news
 
 if TYPE_CHECKING:
     from .rules import MysteryRules
@@ -99,7 +99,7 @@ def suspect_(world: World, rules: MysteryRules, suspect: str, officer: str) -> b
             or suspect in rules.state["arrested"] or not world.agents[suspect].alive:
         return False
     rules.watch(world, suspect, officer)
-    fid = news_id(WATCHED, suspect)
+    fid = news.news_id(WATCHED, suspect)
     world.learn_fact(world.agents[officer], fid, officer)
     question(world, rules, suspect)
     return True
@@ -110,7 +110,7 @@ def question(world: World, rules: MysteryRules, suspect: str) -> None:
     agent = world.agents[suspect]
     if agent.location is None or not rules.is_watched(world, suspect):
         return
-    fid = news_id(WATCHED, suspect)
+    fid = news.news_id(WATCHED, suspect)
     if fid in agent.known_facts:
         return
     for officer in rules.law:
@@ -132,5 +132,5 @@ def question(world: World, rules: MysteryRules, suspect: str) -> None:
 
 def knows_suspected(world: World, who: str) -> int | None:
     """The minute ``who`` learned the law has its eye on them, or None."""
-    known = world.agents[who].known_facts.get(news_id(WATCHED, who))
+    known = world.agents[who].known_facts.get(news.news_id(WATCHED, who))
     return int(known[0]) if known else None

@@ -21,8 +21,8 @@ from game.engine.planning import block_at
 from game.engine.world import World
 from game.speech import pronouns
 
+from . import law
 from .conditions import holds
-from .law import knows_suspected
 
 if TYPE_CHECKING:
     from .rules import MysteryRules
@@ -71,7 +71,7 @@ def advance(world: World, rules: MysteryRules, plot: Plot, deciding: set[str]) -
 def _lying_low(world: World, plot: Plot, st: dict[str, Any], owner: Agent) -> bool:
     """A plotter who has heard the law suspects them (and is not watched now, or the plot
     would be dropped) waits a day before going on, whoever told them."""
-    since = knows_suspected(world, owner.id)
+    since = law.knows_suspected(world, owner.id)
     if since is None or world.now >= since + LIE_LOW_MINUTES:
         return False
     if st.get("lying_low") != since:
@@ -107,7 +107,7 @@ def _abandon_reason(world: World, rules: MysteryRules, plot: Plot, owner: Agent,
         return "the motive is gone"
     if plot["abandon"] is not None and holds(plot["abandon"], world, rules):
         return "the plan's conditions failed"
-    if rules.is_watched(world, owner.id) and knows_suspected(world, owner.id) is not None:
+    if rules.is_watched(world, owner.id) and law.knows_suspected(world, owner.id) is not None:
         return "the plotter knows the law is watching"
     cabal = rules.cabal(plot)
     if not any(_means_reachable(world, m, cabal) for m in plot["means"]):
