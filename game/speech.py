@@ -77,8 +77,9 @@ def _town(world: World) -> _Town:
         names: list[tuple[str, str]] = []
         firsts: dict[str, list[str]] = {}
         for a in spec.get("agents", []):
-            names.append((a["name"], a["id"]))
-            firsts.setdefault(a["name"].split(" ", 1)[0], []).append(a["id"])
+            name = str(a.get("name") or a["id"])
+            names.append((name, a["id"]))
+            firsts.setdefault(name.split(" ", 1)[0], []).append(a["id"])
             if a.get("role"):
                 names.append((f"the {a['role']}", a["id"]))
         names += [(first, ids[0]) for first, ids in firsts.items() if len(ids) == 1]
