@@ -201,6 +201,8 @@ def test_a_long_session_shows_no_label_id_underscore_or_plural_hedge(path: Path)
     assert "went wrong inside the game" not in shown
     assert "_" not in shown, [line for line in shown.splitlines() if "_" in line][:3]
     assert "(s)" not in shown
+    assert not re.search(r"(?:Have you heard|Did you hear)\? (?:I can tell you|Did you hear|"
+                         r"Have you heard|Word is|People are saying|They say)", shown)
     assert not re.findall(r"\b(?:seen|fact|news|lie|death):\w", shown)
     session = started(path)
     ids = [a.id for a in session.world.order]

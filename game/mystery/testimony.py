@@ -17,7 +17,7 @@ from game.engine.clock import MINUTES_PER_DAY, format_hhmm
 from game.engine.memory import MemoryNode
 from game.engine.model import Agent
 from game.engine.world import World
-from game.speech import feeling, hearsay
+from game.speech import feeling, hearsay, rumour
 
 from . import observations
 from .conditions import holds
@@ -184,8 +184,7 @@ def ask_unusual(world: World, rules: MysteryRules, agent_id: str) -> Answer:
              and not (world.facts[f].secret and agent_id in world.facts[f].about)]
     if fresh:
         fresh.sort(key=lambda f: (-agent.known_facts[f][0], f))
-        told = hearsay(world, agent_id, fresh[0], rules.player)
-        return Answer(f"Have you heard? {told}", facts=fresh[:1])
+        return Answer(rumour(world, agent_id, fresh[0], rules.player), facts=fresh[:1])
     return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
 
 
