@@ -161,3 +161,55 @@ def test_the_text_chronicle_tells_how_news_travelled() -> None:
     assert "known from the start by" in run.stdout
     assert "overheard" in run.stdout
     assert "_" not in run.stdout.split("How news travelled")[1].split("plots:")[0]
+
+
+def test_the_watched_news_is_the_fact_the_law_speaks_of() -> None:
+    from game.mystery.law import watched_fact
+    from game.mystery.news import news_id
+
+    assert watched_fact("odile") == news_id("watched", "odile")
+    s = started(TUTORIAL)
+    assert watched_fact("odile") in s.world.facts
+
+
+def test_a_suspected_plotter_may_change_target(tmp_path: Path) -> None:
+    """A story can say what a plotter does once they know they are suspected: here Odile,
+    questioned, drops Wren and, when the watch is over, goes after the fisherman who talks."""
+    text = TUTORIAL.read_text().replace("loop_days = 2", "loop_days = 4")
+    text += '''
+[[plots]]
+id = "odile_silences_corin"
+owner = "odile"
+victim = "corin"
+motive = "Someone talked to the harbourmaster. Corin talks to everyone."
+trigger = { all = [ { suspected = "odile" }, { not = { watched = "odile" } } ] }
+means = ["foxglove"]
+steps = [
+  { kind = "acquire", item = "foxglove" },
+  { kind = "act", after = "22:30", before = "04:00" },
+]
+'''
+    story = tmp_path / "turned.toml"
+    story.write_text(text)
+    s = started(story)
+    w = s.world
+    w.learn_fact(w.agents["bram"], "tonic_death", "wren")  # a witness's word reaches the law
+    s.do(Command("wait", minutes=10))
+    s.skip("until", w.now + 12 * 60)
+    assert s.rules.plot_state("odile_plot")["status"] == "abandoned"
+    assert s.rules.plot_state("odile_silences_corin")["status"] == "dormant"  # still watched
+    s.skip("end")
+    turned = s.rules.plot_state("odile_silences_corin")
+    assert turned["status"] in ("active", "done"), turned
+    murders = s.rules.state["murders"]
+    assert murders and murders[0]["victim"] == "corin" and murders[0]["killer"] == "odile"
+
+
+def test_validate_knows_the_suspected_condition() -> None:
+    from game.scenario.loader import load_story_text
+
+    text = TUTORIAL.read_text().replace('motive_holds = { alive = "wren" }',
+                                        'motive_holds = { not = { suspected = "nobody" } }')
+    result = load_story_text(text, "bad.toml")
+    assert not result.ok
+    assert any("nobody" in p.message for p in result.errors)

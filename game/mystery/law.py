@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 from game.engine.model import Agent
 from game.engine.world import World
 
-from . import news
-
 if TYPE_CHECKING:
     from .rules import MysteryRules
 
@@ -99,7 +97,7 @@ def suspect_(world: World, rules: MysteryRules, suspect: str, officer: str) -> b
             or suspect in rules.state["arrested"] or not world.agents[suspect].alive:
         return False
     rules.watch(world, suspect, officer)
-    fid = news.news_id(WATCHED, suspect)
+    fid = watched_fact(suspect)
     world.learn_fact(world.agents[officer], fid, officer)
     question(world, rules, suspect)
     return True
@@ -110,7 +108,7 @@ def question(world: World, rules: MysteryRules, suspect: str) -> None:
     agent = world.agents[suspect]
     if agent.location is None or not rules.is_watched(world, suspect):
         return
-    fid = news.news_id(WATCHED, suspect)
+    fid = watched_fact(suspect)
     if fid in agent.known_facts:
         return
     for officer in rules.law:
@@ -130,7 +128,13 @@ def question(world: World, rules: MysteryRules, suspect: str) -> None:
         return
 
 
+def watched_fact(who: str) -> str:
+    """The news that the law has its eye on ``who`` (``news.news_id('watched', who)``; kept
+    here so that plots and conditions can ask without importing the news)."""
+    return f"news:{WATCHED}:{who}"
+
+
 def knows_suspected(world: World, who: str) -> int | None:
     """The minute ``who`` learned the law has its eye on them, or None."""
-    known = world.agents[who].known_facts.get(news.news_id(WATCHED, who))
+    known = world.agents[who].known_facts.get(watched_fact(who))
     return int(known[0]) if known else None
