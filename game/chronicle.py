@@ -8,8 +8,8 @@ from typing import Any
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
-NOTABLE = ("talk", "fact_spread", "overheard", "plot", "conspire", "take", "murder", "watch",
-           "arrest", "lurk", "announce", "reaction", "body", "question")
+NOTABLE = ("talk", "fact_spread", "overheard", "plot", "conspire", "take", "clean", "put",
+           "murder", "watch", "arrest", "lurk", "announce", "reaction", "body", "question")
 
 
 START = "start"  # the source of what an agent knew when the story began
@@ -38,11 +38,25 @@ def chronicle(world: World) -> list[dict[str, Any]]:
             n = len(e.data["facts"])
             text = f"{actor} and {other} talked, passing on {n} piece{'s' if n > 1 else ''} " \
                    "of news"
+        elif e.kind == "murder":
+            text = _murder_line(world, e.actor, e.location, e.data)
         else:
             text = e.data.get("text", e.kind)
         days.setdefault(e.t // MINUTES_PER_DAY, []).append(
             {"time": world.calendar.short(e.t), "kind": e.kind, "actor": e.actor, "text": text})
     return [{"day": d + 1, "events": evs} for d, evs in sorted(days.items())]
+
+
+def _murder_line(world: World, killer: str, location: str, data: dict[str, Any]) -> str:
+    """'Silas Pell killed Ada Vane at the lock with the tincture of nightshade'."""
+    name = world.agents[killer].name if killer in world.agents else killer
+    victim = world.agents[data["victim"]].name if data.get("victim") in world.agents else "?"
+    item = world.items.get(str(data.get("item", "")))
+    place = world.locations[location].name if location in world.locations else location
+    bare = item is not None and (item.name[:1].isupper() or item.name.lower().startswith(
+        ("the ", "a ", "an ")))
+    weapon = "" if item is None else f" with {'' if bare else 'the '}{item.name}"
+    return f"{name} killed {victim} at {place}{weapon}"
 
 
 def travels(world: World) -> list[dict[str, Any]]:

@@ -121,9 +121,11 @@ class World:
             return True
         if location_id in (agent.home, agent.work) or agent.id in loc.owners:
             return True
-        if loc.kind == "private":
-            return any(ag.id in loc.owners or ag.home == location_id
-                       for ag in self.present(location_id))
+        if loc.kind == "private":  # in company: a resident is in, or walks in with them
+            return any(ag.alive and (ag.id in loc.owners or ag.home == location_id) and (
+                ag.location == location_id
+                or (ag.location is None and ag.travel_to == location_id and ag.action_end == at))
+                for ag in self.order)
         return loc.is_open(at % MINUTES_PER_DAY)
 
     def allowed_actions(self, agent_id: str) -> list[Action]:

@@ -38,9 +38,14 @@ def learn_fact(play: Play, fact_id: str, how: Provenance, at: int | None = None)
     clue_id = f"fact:{fact_id}"
     added = play.notebook.add_clue(clue_id, w.facts[fact_id].text, play.loop,
                                    w.now if at is None else at, evidence, how.source, how.kind,
-                                   how.witness)
+                                   how.witness, counts=counts(play, clue_id))
     establish(play, clue_id, how)
     return [clue_id] if added else []
+
+
+def counts(play: Play, clue_id: str) -> bool:
+    """False for a red herring: it looks like evidence, and the law finds it leads nowhere."""
+    return clue_id not in play.mystery.get("red_herrings", [])
 
 
 def told_by(play: Play, fact_id: str, teller: str) -> Provenance:
@@ -73,7 +78,7 @@ def search_here(play: Play) -> tuple[list[str], list[str]]:
         how = Provenance(clue.get("kind", "physical"),
                          f"found at {w.locations[here].name}")
         if play.notebook.add_clue(clue["id"], clue["text"], play.loop, w.now, clue["evidence"],
-                                  how.source, how.kind):
+                                  how.source, how.kind, counts=counts(play, clue["id"])):
             found.append(clue["id"])
         establish(play, clue["id"], how)
         lines.append(f"Found: {clue['text']}")

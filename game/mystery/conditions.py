@@ -65,6 +65,16 @@ def holds(cond: dict[str, Any] | None, world: World, rules: MysteryRules) -> boo
         return bool(rules.state["murders"]) == bool(cond["murder_happened"])
     if "clue_found" in cond:
         return cond["clue_found"] in rules.state["found_clues"]
+    if "item_at" in cond:
+        item = world.items.get(cond["item_at"])
+        return item is not None and item.holder is None and item.location == cond["location"]
+    if "plot_step" in cond:
+        done = rules.state["plots"].get(cond["plot_step"], {}).get("steps_done", [])
+        return cond["done"] in done
+    if "deaths_at_least" in cond:
+        return rules.knowledge.deaths() >= cond["deaths_at_least"]
+    if "remembers" in cond:
+        return rules.knowledge.remembers(cond["remembers"])
     return False
 
 

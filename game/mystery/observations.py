@@ -19,6 +19,7 @@ from game.engine.model import Agent
 from game.engine.world import World
 
 from .plots import LURK
+from .plots_after import CLEAN, PUT
 from .wording import the
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ UNUSUAL_IMPORTANCE = 4  # a sighting at least this important is always worth men
 NIGHT_FROM, NIGHT_UNTIL = 22 * MINUTES_PER_HOUR, 5 * MINUTES_PER_HOUR
 PRESENT = "present"  # the memory of someone found already there on arrival
 PRESENT_IMPORTANCE = 1
-REPORTED = ("arrive", PRESENT, "depart", "activity", "take", "give", "conspire", LURK,
+REPORTED = ("arrive", PRESENT, "depart", "activity", "take", "give", CLEAN, PUT, "conspire", LURK,
             "murder", "announce", "reaction", "body")
+
+
+_HANDLING = {"take": "take", "give": "hand over", CLEAN: "wash", PUT: "put down"}
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,9 @@ def sighting(world: World, rules: MysteryRules, node: MemoryNode) -> Sighting | 
     if node.kind != "observation" or node.subject not in world.agents:
         return None
     who = world.agents[node.subject]
-    if node.predicate in ("take", "give") and node.object in _means(rules):
+    if node.predicate in _HANDLING and node.object in _means(rules):
         item = world.items[node.object]
-        verb = "take" if node.predicate == "take" else "hand over"
+        verb = _HANDLING[node.predicate]
         return Sighting(f"{node.predicate}:{who.id}:{item.id}", f"{who.name} {verb} "
                         f"{the(item.name)}", ((who.id, "means"),))
     if node.predicate == "conspire":

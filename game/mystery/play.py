@@ -20,7 +20,7 @@ from game.engine.world import InvalidAction, World
 
 from .conditions import holds
 from .notebook import Notebook
-from .rules import MysteryRules
+from .rules import LoopKnowledge, MysteryRules
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -49,6 +49,7 @@ class Play:
         self.loop = loop
         self.hooks = Hooks()
         self.seen_memory = len(self.me.memory)
+        rules.knowledge = LoopKnowledge(notebook.clues, notebook.deaths, loop)
 
     # ----------------------------------------------------------------- queries
     @property

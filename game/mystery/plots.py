@@ -21,7 +21,7 @@ from game.engine.planning import block_at
 from game.engine.world import World
 from game.speech import pronouns
 
-from . import law
+from . import law, plots_after
 from .conditions import holds
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ Intents = dict[str, list[dict[str, Any]]]
 def advance(world: World, rules: MysteryRules, plot: Plot, deciding: set[str]) -> None:
     """Move one plot on; ``deciding`` are the agents about to decide in this batch."""
     st = rules.state["plots"][plot["id"]]
+    if plots_after.pending(plot, st):
+        plots_after.pursue(world, rules, plot, st)
+        return
     if st["status"] in ("done", "abandoned"):
         return
     owner = world.agents[plot["owner"]]
@@ -132,6 +135,7 @@ def _pursue(world: World, rules: MysteryRules, plot: Plot, st: dict[str, Any], o
             break
         world.emit("plot", owner.id, "", {"plot": plot["id"], "stage": step["kind"],
                                           "text": f"{owner.name} completed: {step['kind']}"})
+        st.setdefault("steps_done", []).append(step["kind"])
         st["step"] += 1
         st["progress"] = 0
     intents = _intentions(world, plot, st, owner, victim, cabal, deciding)
@@ -198,9 +202,10 @@ def _act(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any], vic
     """Who sets out for the victim now, who waits for their moment, who slips away. A killer
     going about their evening looks up when their nerve is ready (``set_out``)."""
     m = world.now % MINUTES_PER_DAY
-    if not in_window(m, step["after"], step["before"]):
-        return {}
     tag = {"plot": plot["id"]}
+    if not in_window(m, step["after"], step["before"]):
+        return {member: [{**tag, "action": {"kind": BIDE}, "priority": 3.0}]
+                for member in cabal if waits_up(world, plot, step, world.agents[member])}
     night = (world.now - minutes_into_window(m, step["after"])) // MINUTES_PER_DAY
     if st.get("night") != night:
         st["night"], st["lurked"], st["approach"], st["roused"] = night, False, False, False
@@ -230,6 +235,18 @@ def _act(world: World, plot: Plot, st: dict[str, Any], step: dict[str, Any], vic
             world.interrupt(agent, st["set_out"])
             st["roused"] = True
     return out
+
+
+def waits_up(world: World, plot: Plot, step: dict[str, Any], agent: Agent) -> bool:
+    """Would ``agent``, holding the means, go to bed and sleep through the opening of the
+    act's window tonight? Then they stay up for it instead."""
+    if not any(world.items[i].holder == agent.id for i in plot["means"]):
+        return False
+    block = block_at(agent.plan, world.now)
+    if block is not None and block.activity != "sleep":
+        return False
+    opens = world.now + (((step["after"] or 0) - world.now) % MINUTES_PER_DAY)
+    return block is None or opens < block.end
 
 
 def _would_sleep(world: World, agent: Agent) -> bool:
@@ -270,7 +287,12 @@ def allowed(world: World, rules: MysteryRules, agent: Agent) -> list[Action]:
             who = step["who"] or plot["accomplices"][0]
             if world.agents[who].location == agent.location:
                 out.append(Action(CONSPIRE, who, duration=CONSPIRE_MINUTES, activity=plot["id"]))
-        if step["kind"] == "act" and in_window(m, step["after"], step["before"]):
+        if step["kind"] == "act" and not in_window(m, step["after"], step["before"]) \
+                and waits_up(world, plot, step, agent):
+            opens = ((step["after"] or 0) - m) % MINUTES_PER_DAY
+            out.append(Action(BIDE, duration=max(1, min(BIDE_MINUTES, opens)),
+                              activity=plot["id"]))
+        elif step["kind"] == "act" and in_window(m, step["after"], step["before"]):
             kill = _kill_action(world, plot, agent, cabal)
             if kill is not None:
                 out.append(kill)
@@ -300,7 +322,11 @@ def murder(world: World, rules: MysteryRules, killer: Agent, action: Action) -> 
     record = {"t": world.now, "victim": victim.id, "killer": killer.id, "location": here,
               "item": item.id, "plot": plot["id"], "cause": plot["cause"] or cause(item.tags)}
     rules.state["murders"].append(record)
-    rules.state["plots"][plot["id"]]["status"] = "done"
+    st = rules.state["plots"][plot["id"]]
+    st["status"], st["killer"], st["used"] = "done", killer.id, item.id
+    st.setdefault("steps_done", []).append("act")
+    st["step"] += 1  # past the act: what follows is the plan after it (plots_after)
+    st["progress"], st["last_check"], st["acted"] = 0, None, False
     for member in rules.cabal(plot):
         a = world.agents[member]
         a.intentions = [i for i in a.intentions if i.get("plot") != plot["id"]]

@@ -20,7 +20,7 @@ from game.engine.model import Agent
 from game.engine.rules import WorldRule
 from game.engine.world import World
 
-from . import law, news, observations, plots
+from . import law, news, observations, plots, plots_after
 from .plots import BIDE, CONSPIRE, KILL, LURK
 
 __all__ = ["BIDE", "CONSPIRE", "KILL", "LURK", "MysteryRules", "PLAYER_KINDS", "STAY_MINUTES"]
@@ -28,6 +28,30 @@ __all__ = ["BIDE", "CONSPIRE", "KILL", "LURK", "MysteryRules", "PLAYER_KINDS", "
 PLAYER_KINDS = ("ask", "tell", "show", "warn", "stay_request", "search", "greet", "accuse")
 WATCH_MINUTES = 2 * MINUTES_PER_DAY
 STAY_MINUTES = 14 * 60
+
+
+class LoopKnowledge:
+    """What the player carries over from earlier loops, as loop-gated conditions see it
+    (``deaths_at_least``, ``remembers``). The notebook outlives the world, so it is not
+    part of the world's state: the session hands it in (``Play``); alone, the town (a
+    headless ``simulate``) is in its first loop and remembers nothing."""
+
+    def __init__(self, clues: dict[str, dict[str, Any]] | None = None,
+                 deaths: list[dict[str, Any]] | None = None, loop: int = 1) -> None:
+        self._clues = clues if clues is not None else {}
+        self._deaths = deaths if deaths is not None else []
+        self.loop = loop
+
+    def deaths(self) -> int:
+        return sum(1 for d in self._deaths if d.get("loop", 0) < self.loop)
+
+    def remembers(self, ident: str) -> bool:
+        """The notebook holds this clue or fact, first noted in an earlier loop."""
+        for key in (ident, f"fact:{ident}"):
+            clue = self._clues.get(key)
+            if clue is not None and clue.get("loop", self.loop) < self.loop:
+                return True
+        return False
 
 
 class MysteryRules(WorldRule):
@@ -51,6 +75,7 @@ class MysteryRules(WorldRule):
             "law_acted": [],  # [officer, fact id]: incriminating facts the law has acted on
         }
         self.plots = {p["id"]: p for p in spec["plots"]}
+        self.knowledge = LoopKnowledge()
 
     # ------------------------------------------------------------ helpers
     def resolve(self, who: str) -> str:
@@ -124,7 +149,7 @@ class MysteryRules(WorldRule):
     def allowed_actions(self, world: World, agent: Agent) -> list[Action]:
         if agent.location is None or agent.id in self.state["arrested"]:
             return []
-        return plots.allowed(world, self, agent)
+        return plots.allowed(world, self, agent) + plots_after.allowed(world, self, agent)
 
     def permits(self, world: World, agent: Agent, action: Action) -> bool:
         """Player-only verbs (ask, tell, ...) take free parameters, so they are checked here."""
@@ -143,6 +168,8 @@ class MysteryRules(WorldRule):
             return plots.murder(world, self, agent, action)
         if action.kind == CONSPIRE:
             return plots.conspire(world, self, agent, action)
+        if action.kind in (plots_after.CLEAN, plots_after.PUT, plots_after.VIGIL):
+            return plots_after.apply(world, self, agent, action)
         if action.kind == BIDE:
             agent.asleep = False
             return action.duration
@@ -158,12 +185,23 @@ class MysteryRules(WorldRule):
         return None
 
     def on_event(self, world: World, event: Event) -> None:
+        if event.kind == "depart" and event.actor == self.player:
+            self._companions_follow(world, event.location)
         if event.kind == "arrive":
             observations.notice_present(world, event.actor, event.location)
             for agent in world.present(event.location):
                 if self.is_watched(world, agent.id):
                     law.question(world, self, agent.id)
             news.bodies_found(world, self, event.actor, event.location)
+
+    def _companions_follow(self, world: World, left: str) -> None:
+        """Whoever agreed to stay with the player sets out with them, the same minute: a
+        companion who trailed behind would leave the player alone on arrival."""
+        for agent in world.order:
+            if agent.location == left and agent.alive and any(
+                    i.get("source") == "stay" and i.get("follow") == self.player
+                    and i.get("until", world.now + 1) > world.now for i in agent.intentions):
+                world.interrupt(agent, world.now)
 
     # ------------------------------------------------------------ state
     def to_state(self) -> dict[str, Any]:

@@ -7,6 +7,8 @@ resolves names without spending time; every ``run_*`` performs the canonical com
 
 from __future__ import annotations
 
+from typing import Any
+
 from game import speech
 from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome
 from game.engine.actions import GIVE, GIVE_MINUTES, Action
@@ -94,6 +96,13 @@ def run_ask(play: Play, cmd: Command) -> Outcome:
     play.spend(Action("ask", who, duration=MINUTES["ask"], activity=cmd.topic))
     name = w.agents[who].name
     out = Outcome([f"{name}: {answer.text}"], speaker=who)
+    if cmd.topic == "fact":
+        line = testimony.reaction(w, r, who, cmd.arg)
+        if line:
+            out.lines.append(f"{name}: {line}")
+    if answer.account is not None:
+        out.new_clues += _account_clue(play, who, cmd.minutes, answer.account, answer.text,
+                                       asked_at)
     for fact_id in answer.facts:
         out.new_clues += learn_fact(play, fact_id, told_by(play, fact_id, who))
     for node in answer.seen:
@@ -118,6 +127,21 @@ def run_ask(play: Play, cmd: Command) -> Outcome:
                          f"{seen} ({w.calendar.format(c['seen_at'])}).")
     out.contradictions = found
     return out
+
+
+def _account_clue(play: Play, who: str, t: int, account: dict[str, Any], answer: str,
+                  asked_at: int) -> list[str]:
+    """A true account the story says tells (``accounts``): the speaker's own testimony of
+    where they were at ``t``, proof while they live to stand by it."""
+    w = play.world
+    clue_id = f"account:{who}:{account['location']}:{w.calendar.format(t)}"
+    how = Provenance("testimony", w.agents[who].name, witness=who)
+    said = answer.split("? ", 1)[-1]
+    added = play.notebook.add_clue(clue_id, f"{w.agents[who].name}, of {w.calendar.format(t)}: "
+                                   f"“{said}”", play.loop, asked_at, account["evidence"],
+                                   how.source, how.kind, who)
+    establish(play, clue_id, how)
+    return [clue_id] if added else []
 
 
 def prepare_say(play: Play, look: Lookup, cmd: Command) -> Command:
@@ -170,6 +194,9 @@ def run_tell(play: Play, cmd: Command) -> Outcome:
                  fact.importance, subject=play.player, predicate="told", obj=fact.id,
                  tags=(play.player, fact.id))
     lines = [f"You tell {agent.name}: {fact.text}"]
+    line = testimony.reaction(w, play.rules, agent.id, fact.id)
+    if line:
+        lines.append(f"{agent.name}: {line}")
     watched = _law_reacts(play)
     if agent.id in play.rules.law:
         for suspect in watched:

@@ -21,6 +21,7 @@ from game.speech import feeling, hearsay, rumour
 
 from . import observations
 from .conditions import holds
+from .plots import in_window
 from .rules import MysteryRules
 
 SEEN_WINDOW = 90  # minutes either side of the time asked about
@@ -39,6 +40,7 @@ class Answer:
     lied: bool = False
     memories: list[int] = field(default_factory=list)  # memory ids the answer rests on
     seen: list[MemoryNode] = field(default_factory=list)  # deeds the speaker saw and told
+    account: dict[str, Any] | None = None  # the story's true account this answer gave
 
 
 def voice_line(world: World, agent: Agent, key: str, default: str) -> str:
@@ -102,7 +104,8 @@ def ask_where(world: World, rules: MysteryRules, agent_id: str, t: int) -> Answe
     pos = whereabouts(world, agent, t)
     when = world.calendar.format(t)
     for lie in rules.spec.get("lies", {}).get(agent_id, []):
-        if lie["about"] in (pos.place, pos.to) and holds(lie["when"], world, rules):
+        if lie["about"] in (pos.place, pos.to) and asked_about(world, rules, lie, t) \
+                and holds(lie["when"], world, rules):
             place = world.locations[lie["claim"]].name
             text = lie["say"] or f"I was at {place}, if you must know."
             return Answer(text, [[agent_id, lie["claim"], t]], lied=True)
@@ -116,22 +119,45 @@ def ask_where(world: World, rules: MysteryRules, agent_id: str, t: int) -> Answe
                       memories=memories)
     place = world.locations[pos.place].name
     seen = _seen_near(world, agent, pos.place, t)
-    text = f"Around {when}? I was at {place}."
+    account = next((a for a in rules.spec.get("accounts", {}).get(agent_id, [])
+                    if a["location"] == pos.place and asked_about(world, rules, a, t)), None)
+    text = f"Around {when}? " + (account["say"] if account and account["say"]
+                                 else f"I was at {place}.")
     claims = [[agent_id, pos.place, t]]
     if seen:
         names = ", ".join(f"{'you' if s == rules.player else world.agents[s].name} "
                           f"({format_hhmm(tt % MINUTES_PER_DAY)})" for s, tt in seen)
         text += f" I saw {names} there."
         claims += [[s, pos.place, tt] for s, tt in seen]
-    return Answer(text, claims, memories=memories)
+    return Answer(text, claims, memories=memories, account=account)
+
+
+def asked_about(world: World, rules: MysteryRules, entry: dict[str, Any], t: int) -> bool:
+    """Does a lie's or an account's window of the asked-about time hold for minute ``t``?
+    (Its ``when`` is checked as the player asks; this is about the time asked about.)"""
+    window = entry.get("asked_between")
+    if window and not in_window(t % MINUTES_PER_DAY, window[0], window[1]):
+        return False
+    first = entry.get("asked_from_day")
+    start = rules.state["loop_start"] if rules.state["loop_start"] is not None else 0
+    return not first or t // MINUTES_PER_DAY - start // MINUTES_PER_DAY + 1 >= first
+
+
+def reaction(world: World, rules: MysteryRules, agent_id: str, fact_id: str) -> str:
+    """The story's line for ``agent_id`` when the player brings up ``fact_id``, if any."""
+    for entry in rules.spec.get("reactions", {}).get(agent_id, []):
+        if entry["fact"] == fact_id and holds(entry["when"], world, rules):
+            return str(entry["say"])
+    return ""
 
 
 def _seen_near(world: World, agent: Agent, location: str, t: int) -> list[tuple[str, int]]:
-    """Who the agent remembers seeing at ``location`` within SEEN_WINDOW of ``t``."""
+    """Who the agent remembers seeing at ``location`` in the SEEN_WINDOW up to ``t``: what
+    was true at ``t``, never an arrival that came after it."""
     nodes = agent.memory.nodes
     created = [n.created for n in nodes]
     lo = bisect.bisect_left(created, t - SEEN_WINDOW)
-    hi = bisect.bisect_right(created, t + SEEN_WINDOW)
+    hi = bisect.bisect_right(created, min(t, world.now))
     seen: dict[str, int] = {}
     for node in nodes[lo:hi]:
         if node.kind == "observation" and location in node.tags and node.subject in world.agents \

@@ -162,6 +162,8 @@ def run_search(play: Play, cmd: Command) -> Outcome:
     play.spend(Action("search", "", duration=MINUTES["search"]))
     w = play.world
     lines = [f"You search {w.locations[here].name}."]
+    if not play.me.alive:  # the search ran into the murder: it stops there, finding nothing
+        return Outcome(lines)
     found_lines, found = search_here(play)
     lines += found_lines
     items = [i.name for i in w.items.values() if i.location == here and i.holder is None]

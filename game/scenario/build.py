@@ -25,6 +25,13 @@ def _cond(c: Any) -> dict[str, Any] | None:
     return condition_to_data(c) if c is not None else None
 
 
+STEP_MINUTES = {"learn_routine": 60, "clean": 15, "alibi": 30}  # unless the step says
+
+
+def _window(pair: tuple[str, str] | None) -> list[int] | None:
+    return [parse_hhmm(pair[0]), parse_hhmm(pair[1])] if pair else None
+
+
 def story_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -108,15 +115,29 @@ def build_mystery(story: Story) -> dict[str, Any]:
                              "deflect": x.deflect} for x in ch.secrets]
                     for ch in story.characters if ch.secrets},
         "lies": {ch.id: [{"about": x.about, "claim": x.claim, "when": _cond(x.when),
-                          "say": x.say} for x in ch.lies]
+                          "say": x.say, "asked_between": _window(x.asked_between),
+                          "asked_from_day": x.asked_from_day} for x in ch.lies]
                  for ch in story.characters if ch.lies},
+        "accounts": {ch.id: [{"location": x.location, "say": x.say,
+                              "asked_between": _window(x.asked_between),
+                              "evidence": [e.model_dump() for e in x.evidence]}
+                             for x in ch.accounts]
+                     for ch in story.characters if ch.accounts},
+        "reactions": {ch.id: [{"fact": x.fact, "when": _cond(x.when), "say": x.say}
+                              for x in ch.reactions]
+                      for ch in story.characters if ch.reactions},
+        "item_homes": {it.id: it.location for it in story.items if it.location},
+        "red_herrings": sorted([f"fact:{f.id}" for f in story.facts if f.red_herring]
+                               + [c.id for c in story.clues if c.red_herring]),
         "plots": [
             {"id": p.id, "owner": p.owner, "victim": p.victim or s.player, "motive": p.motive,
              "motive_holds": _cond(p.motive_holds), "trigger": _cond(p.trigger),
              "abandon": _cond(p.abandon), "accomplices": list(p.accomplices),
              "means": list(p.means), "cause": p.cause,
              "steps": [
-                 {"kind": st.kind, "item": st.item, "minutes": st.minutes, "who": st.who,
+                 {"kind": st.kind, "item": st.item,
+                  "minutes": st.minutes or STEP_MINUTES.get(st.kind, 0), "who": st.who,
+                  "location": st.location,
                   "after": parse_hhmm(st.after) if st.after else None,
                   "before": parse_hhmm(st.before) if st.before else None}
                  for st in p.steps

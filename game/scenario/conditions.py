@@ -74,6 +74,27 @@ class ClueFound(_Cond):
     clue_found: str
 
 
+class ItemAt(_Cond):
+    item_at: str = Field(description="item id: it lies (not carried) at the location")
+    location: str
+
+
+class PlotStepDone(_Cond):
+    plot_step: str = Field(description="plot id")
+    done: Literal["acquire", "learn_routine", "recruit", "act", "clean", "return", "hide",
+                  "go", "alibi"] = Field(description="a step kind: that step is done")
+
+
+class DeathsAtLeast(_Cond):
+    deaths_at_least: int = Field(ge=1, description="the player has died this many times "
+                                 "(in earlier loops)")
+
+
+class Remembers(_Cond):
+    remembers: str = Field(description="a clue or fact id the player's notebook holds from an "
+                           "earlier loop")
+
+
 class All(_Cond):
     all: list[Condition]
 
@@ -97,7 +118,10 @@ _TAGGED = (
     | Annotated[Affinity, Tag("affinity_below")]
     | Annotated[PlotStatus, Tag("plot")] | Annotated[Accused, Tag("accused")]
     | Annotated[MurderHappened, Tag("murder_happened")]
-    | Annotated[ClueFound, Tag("clue_found")] | Annotated[All, Tag("all")]
+    | Annotated[ClueFound, Tag("clue_found")] | Annotated[ItemAt, Tag("item_at")]
+    | Annotated[PlotStepDone, Tag("plot_step")]
+    | Annotated[DeathsAtLeast, Tag("deaths_at_least")]
+    | Annotated[Remembers, Tag("remembers")] | Annotated[All, Tag("all")]
     | Annotated[AnyOf, Tag("any")] | Annotated[Not, Tag("not")]
 )
 _TAGS: dict[str, type[_Cond]] = {
@@ -157,6 +181,12 @@ def condition_refs(cond: BaseModel) -> list[tuple[str, str, str]]:
         out += [("agent", a, "accused") for a in cond.accused]
     elif isinstance(cond, ClueFound):
         out.append(("clue", cond.clue_found, "clue_found"))
+    elif isinstance(cond, ItemAt):
+        out += [("item", cond.item_at, "item_at"), ("location", cond.location, "location")]
+    elif isinstance(cond, PlotStepDone):
+        out.append(("plot", cond.plot_step, "plot_step"))
+    elif isinstance(cond, Remembers):
+        out.append(("clue_or_fact", cond.remembers, "remembers"))
     elif isinstance(cond, All):
         for c in cond.all:
             out += condition_refs(c)

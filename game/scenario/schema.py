@@ -100,6 +100,11 @@ class Relationship(Strict):
     label: str = ""
 
 
+class Evidence(Strict):
+    culprit: Id
+    kind: Literal["motive", "means", "opportunity"]
+
+
 class Secret(Strict):
     fact: Id = Field(description="the fact this secret protects")
     admit_when: Condition | None = Field(
@@ -114,6 +119,32 @@ class Lie(Strict):
     claim: Id = Field(description="the location they claim instead")
     when: Condition | None = Field(default=None, description="only while this holds")
     say: str = ""
+    asked_between: tuple[Time, Time] | None = Field(
+        default=None, description="only when the time asked about falls in this window of "
+        "the day, e.g. ['18:00', '02:00'] for the evening of the murder")
+    asked_from_day: int | None = Field(
+        default=None, ge=1, description="only when the time asked about is on this loop day "
+        "or later")
+
+
+class Account(Strict):
+    """A true account that still tells: asked where they were while really at ``location``,
+    they say ``say`` (their own words, true), and the player notes it as testimony."""
+
+    location: Id = Field(description="where they truly were")
+    say: str = Field(default="", description="how they put it, in the first person")
+    asked_between: tuple[Time, Time] | None = Field(
+        default=None, description="only about times in this window of the day")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="what this true account proves (often opportunity)")
+
+
+class Reaction(Strict):
+    """A line said when the player tells or asks about ``fact`` while ``when`` holds."""
+
+    fact: Id
+    when: Condition | None = None
+    say: str
 
 
 class Voice(Strict):
@@ -147,13 +178,12 @@ class Character(Strict):
     goals: list[str] = Field(default_factory=list)
     voice: Voice = Field(default_factory=Voice)
     portrait: str = Field(default="", description="image in assets/, optional")
+    accounts: list[Account] = Field(
+        default_factory=list, description="true accounts of where they were that tell")
+    reactions: list[Reaction] = Field(
+        default_factory=list, description="lines said when the player brings up a fact")
     pronouns: Pronouns = Field(
         default="they/them", description="how others speak of them: she/her, he/him, they/them")
-
-
-class Evidence(Strict):
-    culprit: Id
-    kind: Literal["motive", "means", "opportunity"]
 
 
 class Fact(Strict):
@@ -171,12 +201,22 @@ class Fact(Strict):
         "anyone else it is hearsay. Omitted: the characters in known_by")
     own_words: str = Field(
         default="", description="how the first of 'about' says it, in the first person")
+    red_herring: bool = Field(
+        default=False, description="looks like evidence and leads nowhere: noted, never proof")
+
+
+AFTER_ACT = ("clean", "return", "hide", "go", "alibi")
 
 
 class PlotStep(Strict):
-    kind: Literal["acquire", "learn_routine", "recruit", "act"]
-    item: Id | None = Field(default=None, description="acquire: which means to get")
-    minutes: int = Field(default=60, ge=1, description="learn_routine: time spent shadowing")
+    kind: Literal["acquire", "learn_routine", "recruit", "act",
+                  "clean", "return", "hide", "go", "alibi"]
+    item: Id | None = Field(default=None, description="acquire, clean, return, hide: which "
+                            "means (default: the one used)")
+    minutes: int | None = Field(default=None, ge=1, description="learn_routine: time spent "
+                                "shadowing (60); clean (15), alibi (30): how long it takes")
+    location: Id | None = Field(default=None, description="clean, hide, go, alibi: where "
+                                "(clean: where they are; go: their home)")
     who: Id | None = Field(default=None, description="recruit: the accomplice")
     after: Time | None = Field(default=None, description="act: not before this time of day")
     before: Time | None = Field(default=None, description="act: not after this time of day")
@@ -207,6 +247,8 @@ class Clue(Strict):
     when: Condition | None = Field(default=None, description="only findable while this holds")
     reveals: list[Id] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    red_herring: bool = Field(
+        default=False, description="looks like evidence and leads nowhere: noted, never proof")
 
 
 class Ending(Strict):

@@ -16,7 +16,7 @@ from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_refs
 from .errors import StoryProblem
-from .schema import Story
+from .schema import AFTER_ACT, Story
 from .toml_lines import LineMap, Path
 
 SPECIAL_AGENTS = ("player", "anyone")
@@ -47,6 +47,10 @@ class _Checker:
         if value is None:
             return
         if kind == "agent" and value in SPECIAL_AGENTS:
+            return
+        if kind == "clue_or_fact":
+            if value not in self.ids["clue"] | self.ids["fact"]:
+                self.err(path, f"unknown clue or fact id {value!r}")
             return
         if value not in self.ids[kind]:
             known = ", ".join(sorted(self.ids[kind])[:8])
@@ -181,6 +185,14 @@ def _check_characters(c: _Checker) -> None:
             c.need("location", lie.about, ("characters", i, "lies", j, "about"))
             c.need("location", lie.claim, ("characters", i, "lies", j, "claim"))
             c.cond(lie.when, ("characters", i, "lies", j, "when"))
+        for j, account in enumerate(ch.accounts):
+            c.need("location", account.location, ("characters", i, "accounts", j, "location"))
+            for k, ev in enumerate(account.evidence):
+                c.need("agent", ev.culprit,
+                       ("characters", i, "accounts", j, "evidence", k, "culprit"))
+        for j, reaction in enumerate(ch.reactions):
+            c.need("fact", reaction.fact, ("characters", i, "reactions", j, "fact"))
+            c.cond(reaction.when, ("characters", i, "reactions", j, "when"))
 
 
 def _within_hours(hours: list[str], start: int, end: int) -> bool:
@@ -253,10 +265,20 @@ def _check_plots(c: _Checker) -> None:
         acts = [s for s in plot.steps if s.kind == "act"]
         if not acts:
             c.err(base + ("steps",), "the plan has no 'act' step: this plot can never kill")
+        act_at = next((j for j, s in enumerate(plot.steps) if s.kind == "act"), -1)
         for j, step in enumerate(plot.steps):
             path = base + ("steps", j)
+            if acts and j != act_at and (step.kind in AFTER_ACT) != (j > act_at):
+                c.err(path + ("kind",), f"a {step.kind!r} step belongs "
+                      f"{'after' if step.kind in AFTER_ACT else 'before'} the 'act' step")
             c.need("item", step.item, path + ("item",))
             c.need("agent", step.who, path + ("who",))
+            c.need("location", step.location, path + ("location",))
+            if step.kind in AFTER_ACT and step.item and step.item not in plot.means:
+                c.err(path + ("item",), f"item {step.item!r} is not among the means")
+            if step.kind in ("hide", "alibi") and not step.location:
+                article = "an" if step.kind[0] in "aeiou" else "a"
+                c.err(path, f"{article} {step.kind} step needs a 'location'")
             if step.kind == "recruit" and not step.who and not plot.accomplices:
                 c.err(path, "a recruit step needs 'who' or the plot's accomplices")
             if step.kind == "acquire" and step.item and step.item not in plot.means:
