@@ -61,6 +61,7 @@ class _Town:
     pronouns: dict[str, Pronouns]
     own_words: dict[str, str]
     names: list[tuple[str, str]]  # (how a person is named in text, agent id), longest first
+    said: dict[tuple[str, str, str], str]  # (speaker, fact, listener) -> own_view, static data
 
 
 _TOWNS: weakref.WeakKeyDictionary[World, _Town] = weakref.WeakKeyDictionary()
@@ -84,7 +85,7 @@ def _town(world: World) -> _Town:
                 names.append((f"the {a['role']}", a["id"]))
         names += [(first, ids[0]) for first, ids in firsts.items() if len(ids) == 1]
         names.sort(key=lambda n: -len(n[0]))
-        town = _Town(prons, own, names)
+        town = _Town(prons, own, names, {})
         _TOWNS[world] = town
     return town
 
@@ -233,8 +234,15 @@ def _replace_pronouns(text: str, owners: dict[str, _Person]) -> str:
 def own_view(world: World, speaker: str, fact_id: str, listener: str = "") -> str:
     """The fact as ``speaker`` would state it to ``listener``: never themselves in the third
     person, the listener as 'you'. A plain statement; see ``rumour`` for the framing."""
-    fact = world.facts[fact_id]
     town = _town(world)
+    key = (speaker, fact_id, listener)
+    if key not in town.said:
+        town.said[key] = _own_view(world, town, speaker, fact_id, listener)
+    return town.said[key]
+
+
+def _own_view(world: World, town: _Town, speaker: str, fact_id: str, listener: str) -> str:
+    fact = world.facts[fact_id]
     if fact.about and fact.about[0] == speaker and fact_id in town.own_words:
         text = town.own_words[fact_id]
         if listener:
