@@ -23,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from game.session import (
+    MAX_SEED,
     MINUTES_PER_DAY,
     GameSession,
     LoadResult,
@@ -36,6 +37,7 @@ from game.session import (
 
 USAGE_ERROR = 2
 DEFAULT_STORY = "tutorial"
+MAX_EXPLAIN_SEEDS = 50
 
 
 class Parser(argparse.ArgumentParser):
@@ -100,7 +102,7 @@ def _parser() -> Parser:
     p.add_argument("story", nargs="?", default=None, help="story file or id (default: pick)")
     p.add_argument("--text", action="store_true", help="play in the terminal")
     p.add_argument("--commands", help="read text-mode commands from this file")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=_seed)
     p.add_argument("--saves-dir")
     p.add_argument("--fullscreen", action="store_true")
     _mind_args(p)
@@ -108,13 +110,17 @@ def _parser() -> Parser:
     s = sub.add_parser("simulate", help="run the town headless and print a chronicle")
     s.add_argument("story")
     s.add_argument("--days", type=int, default=None)
-    s.add_argument("--seed", type=int)
+    s.add_argument("--seed", type=_seed)
     s.add_argument("--json", action="store_true")
     s.add_argument("--watch", action="store_true", help="re-run when the file changes")
     _mind_args(s)
 
     v = sub.add_parser("validate", help="check story files; exit 1 on errors")
     v.add_argument("paths", nargs="+")
+    v.add_argument("--explain", action="store_true",
+                   help="run the loop on a few seeds and say why each plot does or does not "
+                        "reach its act")
+    v.add_argument("--seeds", type=int, default=3, help="--explain: how many seeds (1, 2, ...)")
 
     sub.add_parser("schema", help="print the story-file JSON Schema")
 
@@ -127,6 +133,17 @@ def _parser() -> Parser:
     rep.add_argument("--out", default="-")
     rep.add_argument("--format", choices=["html", "md"], default=None)
     return parser
+
+
+def _seed(text: str) -> int:
+    """A seed a save can store: 0 to 2^63-1, as in a story's [scenario] seed."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed runs from 0 to {MAX_SEED}, got {text[:30]}")
+    return value
 
 
 def _mind_args(parser: argparse.ArgumentParser) -> None:
@@ -215,7 +232,7 @@ def _stdin_lines() -> Iterator[str]:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.records.simulate import simulate_story
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     _story(args.story)
     if args.days is not None and args.days < 1:
         raise StartupError("--days must be at least 1")
@@ -307,6 +324,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             console.print(f"[green]{escape(path)}: valid[/green] "
                           f"({plural(len(result.warnings), 'warning')})")
+            if args.explain:
+                from game.records.explain import explain_story
+
+                if not 1 <= args.seeds <= MAX_EXPLAIN_SEEDS:
+                    raise StartupError(f"--seeds takes 1 to {MAX_EXPLAIN_SEEDS}")
+                for line in explain_story(result, tuple(range(1, args.seeds + 1))):
+                    console.print(escape(line))
     return 1 if bad else 0
 
 

@@ -25,17 +25,20 @@ from game.mystery.lookup import Lookup
 from game.mystery.news import add_news_facts
 from game.mystery.notebook import Notebook
 from game.mystery.play import Hooks, Play, ProgressFn
+from game.mystery.probe import PlotProbe, probe
 from game.mystery.rules import MysteryRules
 from game.mystery.verbs import VERBS, after_command, skip_target
 from game.mystery.wording import plural
 from game.scenario.build import build_spec, story_hash
 from game.scenario.errors import StoryError, StoryProblem
+from game.scenario.feasibility import Sighting, sightings
 from game.scenario.loader import LoadResult, load_story, load_story_text, resolve_story_path
+from game.scenario.schema import MAX_SEED
 from game.timeline.tree import TimelineTree
 
 __all__ = [
-    "MINUTES_PER_DAY", "Command", "CommandError", "GameSession", "LoadResult", "MindFactory",
-    "Verdict",
+    "MAX_SEED", "MINUTES_PER_DAY", "Command", "CommandError", "GameSession", "LoadResult",
+    "MindFactory", "PlotProbe", "Sighting", "Verdict", "format_hhmm", "sightings",
     "MindUnavailable", "Outcome", "ProgressFn", "StoryError", "StoryProblem", "TimelineTree",
     "close_mind", "load_story", "load_story_text", "make_mind", "open_mind", "parse_time",
     "plural", "resolve_story_path", "story_hash", "story_schema",
@@ -84,6 +87,7 @@ class GameSession:
         add_news_facts(self.spec)
         self.seed = self.story.scenario.seed if seed is None else seed
         self.mind = (mind_factory or ScriptedMind)()
+        self.mind_factory = mind_factory
         self.player: str = self.story.scenario.player
         self.notebook = Notebook()
         self.tree = TimelineTree()
@@ -129,6 +133,30 @@ class GameSession:
         probe = getattr(self.mind, "check_reachable", None)
         if callable(probe):
             self.notice = probe() or ""
+
+    def reload_story(self) -> list[str]:
+        """Read the story file again and replay this session's history on it, so play goes
+        on at the same node of the new story. Returns the problems, one line each; when
+        there are any, the running story is kept unchanged."""
+        result = load_story(self.story_result.file)
+        if not result.ok:
+            return [str(p) for p in result.errors] or [f"{result.file}: cannot be used"]
+        fresh = GameSession(result, seed=self.seed, mind_factory=lambda: self.mind)
+        fresh.start()
+        for i, entry in enumerate(self.history):
+            command = Command.from_state(entry)
+            try:
+                fresh.do(command)
+            except CommandError as exc:
+                return [f"{result.file}: the story changed too much to replay command "
+                        f"{i + 1} ({command.verb}): {exc}; kept the old story"]
+        fresh.mind_factory = self.mind_factory
+        self.__dict__.update(fresh.__dict__)
+        return []
+
+    def plot_probes(self) -> list[PlotProbe]:
+        """What each plot waits for right now (a writer's `validate --explain`)."""
+        return probe(self.world, self.rules)
 
     def close(self) -> None:
         """Release the mind: LLM threads, a local model server. Safe to call twice."""

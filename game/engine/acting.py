@@ -30,6 +30,7 @@ from .actions import (
 )
 from .clock import MINUTES_PER_DAY
 from .model import Agent
+from .naming import the
 from .planning import block_at
 from .social import converse
 
@@ -102,12 +103,12 @@ def carry_out(world: World, agent: Agent, action: Action) -> int:
         item = world.items[action.item]
         item.location, item.holder = None, agent.id
         world.emit("take", agent.id, here, {"item": item.id,
-                   "text": f"{agent.name} took the {item.name}", "importance": 4})
+                   "text": f"{agent.name} took {the(item.name)}", "importance": 4})
     elif kind == GIVE:
         item, other = world.items[action.item], world.agents[action.target]
         item.holder = other.id
         world.emit("give", agent.id, here, {"item": item.id, "to": other.id,
-                   "text": f"{agent.name} gave the {item.name} to {other.name}",
+                   "text": f"{agent.name} gave {the(item.name)} to {other.name}",
                    "importance": 4})
     elif kind in (STAY, SLEEP, WAIT):
         activity = action.activity or ("waiting" if kind == WAIT else "idle")

@@ -28,6 +28,8 @@ class Location:
     pos: tuple[float, float] = (0.0, 0.0)
     hours: list[tuple[int, int]] = field(default_factory=list)  # empty: always open
     owners: list[str] = field(default_factory=list)
+    after_hours: str = "staff"  # "staff": only insiders; "guests": anyone while one is inside
+    key: str | None = None  # an item whose holder may enter at any hour
 
     def is_open(self, minute_of_day: int) -> bool:
         if not self.hours:

@@ -33,6 +33,7 @@ def locations_from_spec(spec: Spec) -> dict[str, Location]:
             raw["id"], raw.get("name", raw["id"]), raw.get("kind", "public"),
             raw.get("description", ""), tuple(raw.get("pos", (0.0, 0.0))),
             [tuple(h) for h in raw.get("hours", [])], list(raw.get("owners", [])),
+            raw.get("after_hours", "staff"), raw.get("key"),
         )
         for raw in spec["locations"]
     }

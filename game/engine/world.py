@@ -119,6 +119,13 @@ class World:
         loc = self.locations[location_id]
         if loc.kind == "public" and not loc.hours:
             return True
+        if loc.key is not None and loc.key in self.items \
+                and self.items[loc.key].holder == agent.id:
+            return True  # a locked door opens to whoever holds its key
+        if loc.after_hours == "guests" and loc.kind == "public" and any(
+                ag.id in loc.owners or location_id in (ag.home, ag.work)
+                for ag in self.present(location_id)):
+            return True  # after hours, a guest comes in while staff are inside
         if location_id in (agent.home, agent.work) or agent.id in loc.owners:
             return True
         if loc.kind == "private":  # in company: a resident is in, or walks in with them

@@ -23,6 +23,7 @@ from . import observations
 from .conditions import holds
 from .plots import in_window
 from .rules import MysteryRules
+from .wording import capitalised, the
 
 SEEN_WINDOW = 90  # minutes either side of the time asked about
 SEEN_SHOWN = 4
@@ -220,14 +221,15 @@ def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> 
                  and rules.state["plots"][p["id"]]["status"] in ("active", "done")
                  for p in rules.spec["plots"])
     if hiding:
-        line = voice_line(world, agent, "deflect", f"The {item.name}? Never seen it.")
+        line = voice_line(world, agent, "deflect", f"{capitalised(the(item.name))}? Never seen it.")
         return Answer(line, lied=True)
     if item.holder == agent_id:
-        return Answer(f"The {item.name}? I have it, as it happens.")
+        return Answer(f"{capitalised(the(item.name))}? I have it, as it happens.")
     mentions = [n for n in agent.memory.nodes[-400:] if n.object == item_id
                 and n.subject != agent_id]
     if not mentions:
-        return Answer(voice_line(world, agent, "unknown", f"I know nothing about the {item.name}."))
+        return Answer(voice_line(world, agent, "unknown",
+                                 f"I know nothing about {the(item.name)}."))
     m = mentions[-1]
     loc = observations.where(world, m)
     claims = [[m.subject, loc, m.created]] if loc and m.kind == "observation" else []

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-ARTICLES = ("the", "a", "an")
+from game.engine.naming import ARTICLES, the
 
-
-def the(name: str) -> str:
-    """'the gate log' for 'gate log', but never 'the the …' or 'the Doreen's knife'."""
-    first = name.split(" ", 1)[0].lower()
-    if first in ARTICLES or name[:1].isupper():
-        return name
-    return f"the {name}"
+__all__ = ["ARTICLES", "capitalised", "plural", "the"]
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:

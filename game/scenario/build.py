@@ -62,7 +62,7 @@ def build_spec(story: Story, content_hash: str = "") -> dict[str, Any]:
         "locations": [
             {"id": loc.id, "name": loc.name, "kind": loc.kind, "description": loc.description,
              "pos": list(loc.pos), "hours": [_span(h) for h in loc.hours],
-             "owners": owners[loc.id]}
+             "owners": owners[loc.id], "after_hours": loc.after_hours, "key": loc.key}
             for loc in story.locations
         ],
         "connections": connections,

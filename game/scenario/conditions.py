@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 
 class _Cond(BaseModel):
@@ -142,6 +142,17 @@ def _tag(value: Any) -> str | None:
     return None
 
 
+def _one_key(value: Any) -> Any:
+    """Two condition keys in one table is a common slip: say so, not 'unknown field'."""
+    if isinstance(value, dict):
+        keys = [k for k in value if k in _TAGS]
+        if len(keys) > 1:
+            raise ValueError(
+                f"a condition takes exactly one key, got {', '.join(keys)}: combine "
+                "conditions with all = [...] or any = [...]")
+    return value
+
+
 Condition = Annotated[
     _TAGGED,
     Discriminator(
@@ -150,6 +161,7 @@ Condition = Annotated[
         custom_error_message="expected a condition: a table with one of the keys "
         + ", ".join(_TAGS),
     ),
+    BeforeValidator(_one_key),
 ]
 
 for _cls in (All, AnyOf, Not):

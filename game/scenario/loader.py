@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 from .conditions import _TAGS
 from .errors import StoryProblem
 from .schema import Story
-from .toml_lines import LineMap, Path
+from .toml_lines import MAX_KEY_PARTS, LineMap, Path, too_deep_key
 
 MAX_STORY_BYTES = 4 * 1024 * 1024
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -95,6 +95,11 @@ def _unreadable(p: FsPath) -> str:
 
 
 def load_story_text(text: str, name: str = "<story>") -> LoadResult:
+    deep = too_deep_key(text)
+    if deep is not None:
+        return LoadResult(name, None, [StoryProblem(
+            name, deep[0], (), f"a key of {deep[1]} dotted parts: at most {MAX_KEY_PARTS} "
+            "(story files never nest deeper)")], text=text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

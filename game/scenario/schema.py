@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -39,6 +40,20 @@ def _check_span(value: str) -> str:
     return value
 
 
+def _check_date(value: str) -> str:
+    """A real calendar day the loop can run from without leaving the calendar."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"expected a real date like '2026-03-02', got {value!r}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {day.year}")
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 1, 9000
+MAX_SEED = 2**63 - 1  # saves store the seed as a 64-bit integer
+
 Id = Annotated[str, AfterValidator(_check_id)]
 Time = Annotated[str, AfterValidator(_check_time)]
 Span = Annotated[str, AfterValidator(_check_span)]
@@ -54,11 +69,12 @@ class ScenarioInfo(Strict):
     title: str
     intro: str
     version: str = "1.0"
-    start_date: str = Field(default="2026-03-02", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    start_date: Annotated[str, AfterValidator(_check_date)] = Field(
+        default="2026-03-02", pattern=r"^\d{4}-\d{2}-\d{2}$")
     start_time: Time = "07:00"
     loop_days: int = Field(ge=1, le=28)
     player: Id = Field(description="the character the player is: the victim")
-    seed: int = 1
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     jail: Id | None = Field(default=None, description="where proven culprits are held")
     law: list[Id] = Field(default_factory=list,
                           description="characters who act on evidence (constable, magistrate)")
@@ -72,6 +88,12 @@ class Location(Strict):
     kind: Literal["public", "private"] = "public"
     hours: list[Span] = Field(default_factory=list, description="empty: always open")
     owners: list[Id] = Field(default_factory=list)
+    after_hours: Literal["staff", "guests"] = Field(
+        default="staff", description="outside its hours (or when private): 'staff' lets in "
+        "only owners, residents and those who work there; 'guests' also lets anyone in while "
+        "one of them is inside")
+    key: Id | None = Field(default=None, description="an item that opens this place at any "
+                           "hour to whoever holds it (a locked door)")
     connections: dict[str, int] = Field(
         default_factory=dict, description="neighbour id -> travel minutes")
 

@@ -105,6 +105,10 @@ def cross_check(story: Story, name: str, lines: LineMap
         c.cond(ending.when, ("endings", i, "when"))
     if not story.endings:
         c.warn(("endings",), "no endings: the game can never be won")
+    if not c.errors:
+        from .feasibility import check_feasibility  # imported here: a separate concern
+
+        check_feasibility(story, c.warn)
     return c.errors, c.warnings
 
 
@@ -122,9 +126,13 @@ def _check_locations(c: _Checker) -> None:
             graph[other].add(loc.id)
         for j, owner in enumerate(loc.owners):
             c.need("agent", owner, ("locations", i, "owners", j))
+        if loc.key is not None and loc.key not in c.ids["item"]:
+            c.need("item", loc.key, ("locations", i, "key"))
     player = next((ch for ch in story.characters if ch.id == story.scenario.player), None)
     if player is None or player.home not in graph:
         return
+    if not any(graph.values()):
+        return  # no connections at all: the map positions link every pair of places
     reach = {player.home}
     queue = deque([player.home])
     while queue:
@@ -236,7 +244,10 @@ def _check_plots(c: _Checker) -> None:
     items = {it.id: it for it in story.items}
     locs = {loc.id: loc for loc in story.locations}
     murderers = 0
+    explained = False  # a plot against the player already has an error saying why it fails
     for i, plot in enumerate(story.plots):
+        errors_before = len(c.errors)
+        victim = plot.victim or story.scenario.player
         base = ("plots", i)
         c.need("agent", plot.owner, base + ("owner",))
         c.need("agent", plot.victim, base + ("victim",))
@@ -255,7 +266,8 @@ def _check_plots(c: _Checker) -> None:
                 obtainable.append(m)
             elif item.location in locs:
                 loc = locs[item.location]
-                owned = loc.kind == "public" or bool(cabal & set(loc.owners)) or any(
+                owned = loc.kind == "public" or loc.key is not None or bool(
+                    cabal & set(loc.owners)) or any(
                     ch.id in cabal and loc.id in (ch.home, ch.work) for ch in story.characters)
                 if owned:
                     obtainable.append(m)
@@ -283,10 +295,11 @@ def _check_plots(c: _Checker) -> None:
                 c.err(path, "a recruit step needs 'who' or the plot's accomplices")
             if step.kind == "acquire" and step.item and step.item not in plot.means:
                 c.err(path + ("item",), f"acquired item {step.item!r} is not among the means")
-        victim = plot.victim or story.scenario.player
         if acts and obtainable and victim == story.scenario.player:
             murderers += 1
-    if murderers == 0:
+        elif victim == story.scenario.player and len(c.errors) > errors_before:
+            explained = True
+    if murderers == 0 and not explained:
         where: Path = ("plots",) if story.plots else ("scenario", "player")
         c.err(where, "no possible murderer: no plot against the player has an 'act' step "
               "and obtainable means")

@@ -55,6 +55,8 @@ HELP = """Commands (names, or the start of a name, work for people, places and t
   timeline                      the timeline's nodes: id, time, what you did, what came of it
   rewind [NODE]                 back to this loop's start, or to a timeline node
   save [SLOT] | load SLOT|FILE | saves    save, load, list saves
+  reload                        read the story file again (after you edit it) and replay
+                                  your commands on it; a story with errors is not loaded
   help | quit"""
 
 INFO = ("look", "people", "map", "inventory", "notebook", "clues", "help", "timeline", "saves",
@@ -99,6 +101,8 @@ class TextGame:
             return lambda: self.say(self.save(rest or "quicksave"))
         if verb == "load":
             return lambda: self.load(rest)
+        if verb == "reload":
+            return self.reload
         if verb == "go":
             return Command("go", target=_strip_to(rest))
         if verb in ("greet", "stay", "search", "take"):
@@ -287,6 +291,17 @@ class TextGame:
         self.s = loaded
         self.say(f"Loaded {path.name}: {loaded.story.scenario.title}, loop {loaded.loop}.")
         self.show_look()
+
+    def reload(self) -> None:
+        """The writer's hot reload: the edited story, at the same node, or its errors."""
+        problems = self.s.reload_story()
+        if problems:
+            self.say("The story was not reloaded; the old one goes on:")
+            for line in problems:
+                self.say(f"  {line}")
+            return
+        self.say(f"Reloaded {self.s.story.scenario.title}: {self.s.clock_text()}, "
+                 f"loop {self.s.loop}.")
 
     def show_saves(self) -> None:
         slots = list_slots(saves_dir(self.saves_dir))

@@ -44,6 +44,15 @@ def stories() -> list[tuple[str, str]]:
     return out
 
 
+def story_entry(path: str) -> list[tuple[str, str]]:
+    """[(path, title)] for a story file given on the command line (outside story/, a
+    writer's own draft), or [] if it does not load."""
+    result = load_story(path)
+    if result.ok and result.story is not None:
+        return [(str(resolve_story_path(path)), result.story.scenario.title)]
+    return []
+
+
 UI_BACKENDS = {"scripted": "scripted", "openai": "llm", "local": "local"}
 
 

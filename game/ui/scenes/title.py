@@ -28,8 +28,10 @@ class TitleScene(Scene):
         super().__init__(app)
         if TitleScene._stories is None:
             TitleScene._stories = gameplay.stories()
-        self.stories = TitleScene._stories or []
+        self.stories = list(TitleScene._stories or [])
         wanted = app.story
+        if wanted and not any(p.endswith(wanted) for p, _ in self.stories):
+            self.stories = gameplay.story_entry(wanted) + self.stories
         self.choice = next((p for p, _ in self.stories if wanted and p.endswith(wanted)),
                            self.stories[0][0] if self.stories else "")
         self.error = ""

@@ -19,7 +19,7 @@ SIDEBAR = 520
 class TownScene(Scene):
     name = "town"
     hints = ("Click/Tab pick place · Enter go · T/1-9 talk · F search · G take · W wait · S skip · "
-             "N notebook · L timeline · Ctrl+S save · Esc title")
+             "N notebook · L timeline · Ctrl+S save · F5 reload story · Esc title")
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
@@ -123,6 +123,16 @@ class TownScene(Scene):
         self.relayout()
         self.app.show_status_scene()
 
+    def reload_story(self) -> None:
+        """F5, for writers: the edited story file at the same node, or why not."""
+        problems = self.session.reload_story()
+        if problems:
+            self.result = ["The story was not reloaded; the old one goes on:", *problems]
+        else:
+            self.result = [f"Reloaded the story at {self.session.clock_text()}."]
+        self.map.refresh(self.session)
+        self.relayout()
+
     def travel(self) -> None:
         sel = self.map.loc(self.map.selected)
         if sel and not sel["here"]:
@@ -161,6 +171,9 @@ class TownScene(Scene):
                    pygame.K_n: self.b_note, pygame.K_l: self.b_tree}
         if key == pygame.K_s and mods & pygame.KMOD_CTRL:
             return self.on_button(self.b_save)
+        if key == pygame.K_F5:
+            self.reload_story()
+            return True
         if key in buttons:
             return self.on_button(buttons[key])
         if key == pygame.K_g and self.take_buttons:
