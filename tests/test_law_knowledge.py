@@ -213,3 +213,19 @@ def test_validate_knows_the_suspected_condition() -> None:
     result = load_story_text(text, "bad.toml")
     assert not result.ok
     assert any("nobody" in p.message for p in result.errors)
+
+
+def test_what_the_law_knew_from_the_start_is_where_the_story_starts(tmp_path: Path) -> None:
+    """Bram has known of the tonic since winter: that alone sets no watch on day 1, but it
+    still counts once a rumour of Odile's questions reaches him."""
+    text = TUTORIAL.read_text().replace('known_by = ["odile", "wren", "corin"]',
+                                        'known_by = ["odile", "wren", "corin", "bram"]')
+    story = tmp_path / "known.toml"
+    story.write_text(text)
+    s = started(story)
+    w = s.world
+    s.do(Command("wait", minutes=60))
+    assert not s.rules.is_watched(w, "odile")
+    w.learn_fact(w.agents["bram"], "asked_hours", "overheard:tess")  # a bare rumour
+    s.do(Command("wait", minutes=30))
+    assert s.rules.is_watched(w, "odile")

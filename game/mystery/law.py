@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .rules import MysteryRules
 
 WATCHED = "watched"
+START = "start"  # the source of a fact known when the story began
 WATCH_NEWS_IMPORTANCE = 6
 QUESTIONED_IMPORTANCE = 8
 FIRST_HAND, HEARSAY = 2, 1  # how much a fact weighs against a suspect, by how it was had
@@ -36,10 +37,14 @@ def react(world: World, rules: MysteryRules) -> None:
         if agent is None or not agent.alive or officer in rules.state["arrested"]:
             continue
         acted: list[list[str]] = rules.state.setdefault("law_acted", [])
-        fresh = [f for f in incriminates if f in agent.known_facts and [officer, f] not in acted]
-        acted += [[officer, f] for f in fresh]
+        new = [f for f in incriminates if f in agent.known_facts and [officer, f] not in acted]
+        acted += [[officer, f] for f in new]
+        # What the officer knew when the story began is where the story starts: it counts in
+        # the weight, but only what reaches them later makes them act.
+        fresh = [f for f in new if agent.known_facts[f][1] not in (None, "", START)]
         last = seen.get(officer, -1)
         fresh += [t for node in agent.memory.nodes if node.id > last
+                  and node.kind == "conversation" and node.subject
                   for t in node.tags if t in incriminates]
         if agent.memory.nodes:
             seen[officer] = max(last, agent.memory.nodes[-1].id)
