@@ -8,8 +8,11 @@ from typing import Any
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
-NOTABLE = ("talk", "fact_spread", "plot", "conspire", "take", "clean", "put", "murder", "watch",
-           "arrest", "lurk", "announce", "reaction", "body")
+NOTABLE = ("talk", "fact_spread", "overheard", "plot", "conspire", "take", "clean", "put",
+           "murder", "watch", "arrest", "lurk", "announce", "reaction", "body", "question")
+
+
+START = "start"  # the source of what an agent knew when the story began
 
 
 def chronicle(world: World) -> list[dict[str, Any]]:
@@ -25,9 +28,16 @@ def chronicle(world: World) -> list[dict[str, Any]]:
         if e.kind == "fact_spread":
             to = world.agents[e.data["to"]].name
             text = f"{actor} told {to}: {facts[e.data['fact']].text}"
+        elif e.kind == "overheard":
+            speaker = world.agents[e.data["speaker"]].name
+            listener = world.agents[e.data["listener"]].name
+            text = (f"{actor} overheard {speaker} telling {listener}: "
+                    f"{facts[e.data['fact']].text}")
         elif e.kind == "talk":
             other = world.agents[e.data["with"]].name
-            text = f"{actor} and {other} talked ({', '.join(e.data['facts'])})"
+            n = len(e.data["facts"])
+            text = f"{actor} and {other} talked, passing on {n} piece{'s' if n > 1 else ''} " \
+                   "of news"
         elif e.kind == "murder":
             text = _murder_line(world, e.actor, e.location, e.data)
         else:
@@ -47,6 +57,39 @@ def _murder_line(world: World, killer: str, location: str, data: dict[str, Any])
         ("the ", "a ", "an ")))
     weapon = "" if item is None else f" with {'' if bare else 'the '}{item.name}"
     return f"{name} killed {victim} at {place}{weapon}"
+
+
+def travels(world: World) -> list[dict[str, Any]]:
+    """How each fact travelled: who knew it from the start, then every telling and every
+    overheard talk, in time order. Ids stay in the data; ``text`` is for reading."""
+    start: dict[str, list[str]] = {}
+    for agent in world.order:
+        for fact_id, (_t, source) in agent.known_facts.items():
+            if source in (None, "", START):
+                start.setdefault(fact_id, []).append(agent.id)
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for e in world.log.events:
+        if e.kind == "fact_spread":
+            steps.setdefault(e.data["fact"], []).append(
+                {"t": e.t, "from": e.actor, "to": e.data["to"], "how": "told"})
+        elif e.kind == "overheard":
+            steps.setdefault(e.data["fact"], []).append(
+                {"t": e.t, "from": e.data["speaker"], "to": e.actor, "how": "overheard"})
+    out = []
+    for fact_id, fact in world.facts.items():
+        if fact_id not in steps:
+            continue
+        name = {a.id: a.name for a in world.order}.get
+        lines = [f"{name(s['to'])} overheard it from {name(s['from'])}"
+                 if s["how"] == "overheard" else f"{name(s['from'])} told {name(s['to'])}"
+                 for s in steps[fact_id]]
+        origin = ", ".join(str(name(a)) for a in start.get(fact_id, []))
+        out.append({"fact": fact_id, "text": fact.text, "from_start": start.get(fact_id, []),
+                    "steps": steps[fact_id],
+                    "story": (f"known from the start by {origin}; " if origin else "")
+                    + "; then ".join(f"{world.calendar.short(s['t'])} {line}"
+                                     for s, line in zip(steps[fact_id], lines, strict=True))})
+    return out
 
 
 def summary(world: World) -> list[dict[str, Any]]:
@@ -92,3 +135,25 @@ def presence(world: World, t0: int, t1: int) -> dict[str, list[Segment]]:
             segs.append(Segment(agent.id, where, since, t1))
         out[agent.id] = segs
     return out
+
+
+def facts_known(world: World) -> dict[str, dict[str, Any]]:
+    """fact id -> {'known_by': {agent id: minute first known, or None if from the start}}."""
+    out: dict[str, dict[str, Any]] = {f: {"known_by": {}} for f in world.facts}
+    for agent in world.order:
+        for fact_id, (t, source) in agent.known_facts.items():
+            out.setdefault(fact_id, {"known_by": {}})["known_by"][agent.id] = (
+                None if source in (None, "", START) else int(t))
+    return out
+
+
+def relationships(world: World) -> list[dict[str, Any]]:
+    """Every relationship as {a, b, affinity, label}: a's view of b, in agent order."""
+    return [{"a": a.id, "b": b, "affinity": round(rel.affinity, 3), "label": rel.label}
+            for a in world.order for b, rel in a.relationships.items()]
+
+
+def presence_intervals(world: World, t0: int, t1: int) -> list[dict[str, Any]]:
+    """Who was where, as {agent, location, from, to} in minutes; time on the road left out."""
+    return [{"agent": seg.agent, "location": seg.location, "from": seg.start, "to": seg.end}
+            for segs in presence(world, t0, t1).values() for seg in segs if seg.location]

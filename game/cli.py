@@ -299,6 +299,10 @@ def _print_chronicle(console: Console, data: dict[str, Any]) -> None:
                       str(row["talks"]), str(row["facts"]), str(row["memories"]),
                       escape(row["location"]))
     console.print(table)
+    if data.get("travels"):
+        console.rule("How news travelled")
+        for trip in data["travels"]:
+            console.print(escape(f"“{trip['text']}” {trip['story']}"))
     console.print(escape(f"plots: {data['plots']}"))
     console.print(f"events: {data['events']}  digest: {data['digest']}")
 

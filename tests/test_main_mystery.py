@@ -131,9 +131,9 @@ def test_a_rumour_never_proves_anything() -> None:
     session = GameSession(MAIN)
     session.start()
     session.do(Command("skip", topic="until", arg="5 09:30"))  # four days of gossip
-    session.notebook.add_clue("fact:doreen_bequest", "", 1, 0,
+    session.notebook.add_clue("rumour:doreen_bequest", "", 1, 0,
                               [{"culprit": "doreen", "kind": "motive"}],
-                              "heard from Pim Hollow", "hearsay", "pim")  # if not yet known
+                              "heard from Pim Hollow", "hearsay", "pim")  # whoever told you
     hearsay = [cid for cid, c in session.notebook.clues.items()
                if c["kind"] == "hearsay" and c["evidence"]]
     assert hearsay

@@ -20,6 +20,7 @@ from game.engine.mind import Conversation, Reflection, Situation
 from game.engine.model import Agent, PlanBlock
 from game.engine.planning import routine_plan
 from game.engine.world import World
+from game.speech import own_view, pronouns, rumour
 
 RECENT_TALK_MINUTES = 180
 
@@ -125,16 +126,11 @@ class ScriptedMind:
         a, b = world.agents[speaker], world.agents[listener]
         lines = [(a.id, _line(world, a, "greeting", f"Good day, {b.name}."))]
         for fact_id in shared:
-            lines.append((a.id, f"Did you hear? {world.facts[fact_id].text}"))
+            lines.append((a.id, rumour(world, a.id, fact_id, b.id)))
         for fact_id in received:
-            lines.append((b.id, f"And I heard that {world.facts[fact_id].text}"))
+            lines.append((b.id, rumour(world, b.id, fact_id, a.id)))
         lines.append((b.id, _line(world, b, "farewell", "Well, I must be off.")))
-        told = "; ".join(world.facts[f].text for f in shared)
-        heard = "; ".join(world.facts[f].text for f in received)
-        summary_a = f"I talked with {b.name}." + (f" I told them: {told}" if told else "") + (
-            f" I heard: {heard}" if heard else "")
-        summary_b = f"I talked with {a.name}." + (f" I heard: {told}" if told else "") + (
-            f" I told them: {heard}" if heard else "")
+        summary_a, summary_b = talk_summaries(world, a.id, b.id, shared, received)
         return Conversation(lines, summary_a, summary_b, duration=10 + 5 * len(shared + received))
 
     # -------------------------------------------------------------- reflection
@@ -147,7 +143,8 @@ class ScriptedMind:
         for subject, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:2]:
             evidence = [n.id for n in recent if n.subject == subject][-5:]
             name = world.agents[subject].name
-            feeling = _feeling(world.agents[agent_id].affinity(subject))
+            feeling = _feeling(world.agents[agent_id].affinity(subject)).format(
+                them=pronouns(world, subject).object)
             out.append(Reflection(f"{name} has been on my mind lately; {feeling}.",
                                   evidence, importance=5, subject=subject))
         top = max(recent, key=lambda n: (n.importance, n.id), default=None)
@@ -159,6 +156,20 @@ class ScriptedMind:
     # ---------------------------------------------------------------- planning
     def plan_day(self, world: World, agent_id: str, day: int) -> list[PlanBlock]:
         return routine_plan(world, world.agents[agent_id], day)
+
+
+def talk_summaries(world: World, a: str, b: str, shared: list[str],
+                   received: list[str]) -> tuple[str, str]:
+    """What each side remembers of a talk, in its own words and with the other's pronouns."""
+    return _summary(world, a, b, shared, received), _summary(world, b, a, received, shared)
+
+
+def _summary(world: World, me: str, other: str, told: list[str], heard: list[str]) -> str:
+    them = pronouns(world, other).object
+    said = "; ".join(own_view(world, me, f).rstrip(".") for f in told)
+    got = "; ".join(own_view(world, me, f).rstrip(".") for f in heard)
+    return (f"I talked with {world.agents[other].name}." + (f" I told {them}: {said}." if said
+            else "") + (f" I heard: {got}." if got else ""))
 
 
 def _matches(want: dict, action: Action) -> bool:
@@ -176,10 +187,10 @@ def _fled(avoid: dict[str, float]) -> bool:
 
 def _feeling(affinity: float) -> str:
     if affinity > 0.4:
-        return "I am fond of them"
+        return "I am fond of {them}"
     if affinity < -0.3:
-        return "I do not trust them"
-    return "I am not sure what to make of them"
+        return "I do not trust {them}"
+    return "I am not sure what to make of {them}"
 
 
 def _line(world: World, agent: Agent, key: str, default: str) -> str:

@@ -10,6 +10,7 @@ world is recorded as proof (``evidence.establish``), which does not.
 
 from __future__ import annotations
 
+from game import speech
 from game.engine.memory import MemoryNode
 from game.engine.world import World
 
@@ -143,16 +144,24 @@ def player_line(w: World, node: MemoryNode) -> tuple[str, str] | None:
     fact = w.facts.get(node.object)
     if node.predicate == "heard" and fact is not None:
         return "news", f"News: {fact.text}"
+    me = next((a.id for a in w.order if a.is_player), "")
     if node.predicate == "overheard" and fact is not None:
-        return "heard", f"You overheard {other}: {fact.text}"
+        return "heard", f"You overheard {other}: {_in_words(w, node.subject, fact.id, '')}"
     if node.kind == "conversation":
-        told = [w.facts[f].text for f in node.tags if f in w.facts]
+        told = [_in_words(w, node.subject, f, me) for f in node.tags if f in w.facts]
         if told:
             return "heard", f"{other} told you: " + " ".join(told)
         return "heard", f"You talked with {other}."
     if node.kind == "observation":
         return "saw", node.text.rstrip(".") + "."
     return None
+
+
+def _in_words(w: World, speaker: str, fact_id: str, listener: str) -> str:
+    """A fact as the one who said it put it: their 'I', the player's 'you'."""
+    if speaker not in w.agents:
+        return w.facts[fact_id].text
+    return speech.own_view(w, speaker, fact_id, listener)
 
 
 def _heard(play: Play, fact_id: str, source: str) -> Provenance | None:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.world import World
 
+from . import law
+
 if TYPE_CHECKING:
     from .rules import MysteryRules
 
@@ -49,6 +51,9 @@ def holds(cond: dict[str, Any] | None, world: World, rules: MysteryRules) -> boo
         return agent is not None and agent.alive
     if "watched" in cond:
         return rules.is_watched(world, cond["watched"])
+    if "suspected" in cond:
+        return who(cond["suspected"]) in world.agents and \
+            law.knows_suspected(world, who(cond["suspected"])) is not None
     if "affinity_below" in cond:
         agent = world.agents.get(who(cond["of"]))
         return agent is not None and agent.affinity(who(cond["toward"])) < cond["affinity_below"]

@@ -26,6 +26,7 @@ ALLY_AFFINITY = 0.5  # friends this close hear at once when someone they like is
 ACCUSED_COST = 0.4  # affinity the accused loses toward an accuser who could not prove it
 ALLY_COST = 0.2  # ... and what their friends lose
 BODY_IMPORTANCE = 9
+WATCHED_IMPORTANCE = 6  # that the law suspects someone is worth passing on
 
 
 def news_id(kind: str, who: str) -> str:
@@ -46,6 +47,8 @@ def add_news_facts(spec: dict[str, Any]) -> None:
         if who != player["id"]:  # written so that nobody, the law included, names themself
             facts += [(news_id("arrested", who), f"{name} has been arrested.",
                        ANNOUNCE_IMPORTANCE, [who]),
+                      (news_id("watched", who), f"The law has its eye on {name}.",
+                       WATCHED_IMPORTANCE, [who]),
                       (news_id("accused", who), f"{accuser} accused {name} before the law, "
                        "and could not prove it.", ACCUSED_IMPORTANCE, [who, player["id"]])]
         for fid, text, importance, about in facts:

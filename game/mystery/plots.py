@@ -19,8 +19,9 @@ from game.engine.clock import MINUTES_PER_DAY, MINUTES_PER_HOUR
 from game.engine.model import Agent
 from game.engine.planning import block_at
 from game.engine.world import World
+from game.speech import pronouns
 
-from . import plots_after
+from . import law, plots_after
 from .conditions import holds
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ NERVE_MINUTES = 45  # the longest a killer lingers, once the window opens, befor
 LAST_CHANCE = MINUTES_PER_HOUR  # in the window's last hour a killer no longer waits for sleep
 LURK_IMPORTANCE = 6  # loud enough to wake a sleeper
 RETREAT_PRIORITY = 4.0
+LIE_LOW_MINUTES = MINUTES_PER_DAY  # a plotter who learns the law suspects them waits this long
 
 Plot = dict[str, Any]
 Intents = dict[str, list[dict[str, Any]]]
@@ -64,7 +66,27 @@ def advance(world: World, rules: MysteryRules, plot: Plot, deciding: set[str]) -
                                           "reason": reason,
                                           "text": f"{owner.name} gives up: {reason}"})
         return
+    if _lying_low(world, plot, st, owner):
+        return
     _pursue(world, rules, plot, st, owner, victim, deciding)
+
+
+def _lying_low(world: World, plot: Plot, st: dict[str, Any], owner: Agent) -> bool:
+    """A plotter who has heard the law suspects them (and is not watched now, or the plot
+    would be dropped) waits a day before going on, whoever told them."""
+    since = law.knows_suspected(world, owner.id)
+    if since is None or world.now >= since + LIE_LOW_MINUTES:
+        return False
+    if st.get("lying_low") != since:
+        st["lying_low"] = since
+        for member in [plot["owner"], *st["recruited"]]:
+            agent = world.agents[member]
+            agent.intentions = [i for i in agent.intentions if i.get("plot") != plot["id"]]
+        world.emit("plot", owner.id, "", {
+            "plot": plot["id"], "stage": "lying_low", "text": f"{owner.name} lies low for a "
+            f"day: word has reached {pronouns(world, owner.id).object} that the law is "
+            "watching"})
+    return True
 
 
 def activate(world: World, rules: MysteryRules, plot: Plot, why: str = "") -> None:
@@ -88,8 +110,8 @@ def _abandon_reason(world: World, rules: MysteryRules, plot: Plot, owner: Agent,
         return "the motive is gone"
     if plot["abandon"] is not None and holds(plot["abandon"], world, rules):
         return "the plan's conditions failed"
-    if rules.is_watched(world, owner.id):
-        return "the plotter is being watched"
+    if rules.is_watched(world, owner.id) and law.knows_suspected(world, owner.id) is not None:
+        return "the plotter knows the law is watching"
     cabal = rules.cabal(plot)
     if not any(_means_reachable(world, m, cabal) for m in plot["means"]):
         return "the means are lost"

@@ -20,7 +20,7 @@ from game.engine.model import Agent
 from game.engine.rules import WorldRule
 from game.engine.world import World
 
-from . import news, observations, plots, plots_after
+from . import law, news, observations, plots, plots_after
 from .plots import BIDE, CONSPIRE, KILL, LURK
 
 __all__ = ["BIDE", "CONSPIRE", "KILL", "LURK", "MysteryRules", "PLAYER_KINDS", "STAY_MINUTES"]
@@ -72,6 +72,7 @@ class MysteryRules(WorldRule):
             "found_clues": [],
             "proof": {},  # clue id -> how this world proves it (see evidence.establish)
             "loop_start": None,
+            "law_acted": [],  # [officer, fact id]: incriminating facts the law has acted on
         }
         self.plots = {p["id"]: p for p in spec["plots"]}
         self.knowledge = LoopKnowledge()
@@ -141,6 +142,7 @@ class MysteryRules(WorldRule):
             agent.intentions = [i for i in agent.intentions
                                 if i.get("until") is None or i["until"] > world.now]
         deciding = {a.id for a in due}
+        law.react(world, self)
         for plot in self.spec["plots"]:
             plots.advance(world, self, plot, deciding)
 
@@ -187,6 +189,9 @@ class MysteryRules(WorldRule):
             self._companions_follow(world, event.location)
         if event.kind == "arrive":
             observations.notice_present(world, event.actor, event.location)
+            for agent in world.present(event.location):
+                if self.is_watched(world, agent.id):
+                    law.question(world, self, agent.id)
             news.bodies_found(world, self, event.actor, event.location)
 
     def _companions_follow(self, world: World, left: str) -> None:
@@ -205,4 +210,5 @@ class MysteryRules(WorldRule):
     def load_state(self, state: dict[str, Any]) -> None:
         state.setdefault("proof", {})
         state.setdefault("arrest_times", {})
+        state.setdefault("law_acted", [])
         self.state = state

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from game import speech
 from game.commands import ASK_TOPICS, MAX_TEXT, Command, CommandError, Outcome
 from game.engine.actions import GIVE, GIVE_MINUTES, Action
 
-from . import freetext, lies, testimony
+from . import freetext, law, lies, testimony
 from .clues import learn_fact, note_sighting, told_by
 from .evidence import Provenance, establish
 from .lookup import Lookup
@@ -187,19 +188,29 @@ def run_tell(play: Play, cmd: Command) -> Outcome:
     w = play.world
     agent, fact = w.agents[cmd.target], w.facts[cmd.arg]
     play.spend(Action("tell", agent.id, duration=MINUTES["tell"], activity=fact.id))
-    if w.learn_fact(agent, fact.id, play.player):
-        w.add_memory(agent, "conversation", f"{play.me.name} told me: {fact.text}",
-                     fact.importance, subject=play.player, predicate="told", obj=fact.id,
-                     tags=(play.player, fact.id))
+    w.learn_fact(agent, fact.id, play.player)
+    w.add_memory(agent, "conversation", f"{play.me.name} told me: "
+                 f"{speech.own_view(w, agent.id, fact.id, play.player)}",
+                 fact.importance, subject=play.player, predicate="told", obj=fact.id,
+                 tags=(play.player, fact.id))
     lines = [f"You tell {agent.name}: {fact.text}"]
     line = testimony.reaction(w, play.rules, agent.id, fact.id)
     if line:
         lines.append(f"{agent.name}: {line}")
+    watched = _law_reacts(play)
     if agent.id in play.rules.law:
-        for suspect in play.mystery["incriminates"].get(fact.id, []):
-            play.rules.watch(w, suspect, agent.id)
+        for suspect in watched:
             lines.append(f"{agent.name}: I'll keep an eye on {w.agents[suspect].name}.")
     return Outcome(lines, speaker=agent.id)
+
+
+def _law_reacts(play: Play) -> list[str]:
+    """Whom the law starts watching now, on what it knows: the same rule that acts on
+    gossip, run at once so the officer can say so."""
+    before = dict(play.rules.state["watched"])
+    law.react(play.world, play.rules)
+    after = play.rules.state["watched"]
+    return [s for s in after if after[s] != before.get(s)]
 
 
 def prepare_show(play: Play, look: Lookup, cmd: Command) -> Command:
@@ -232,10 +243,13 @@ def run_show(play: Play, cmd: Command) -> Outcome:
     for fact_id in reveals:
         w.learn_fact(agent, fact_id, play.player)
     lines = [f"You show {agent.name}: {what}"]
-    if agent.id in play.rules.law:
+    watched = _law_reacts(play)
+    if agent.id in play.rules.law:  # the clue itself is what the officer now knows
         for suspect in dict.fromkeys(culprits):
-            play.rules.watch(w, suspect, agent.id)
-            lines.append(f"{agent.name}: This is serious. I'll watch {w.agents[suspect].name}.")
+            if law.suspect_(w, play.rules, suspect, agent.id):
+                watched.append(suspect)
+    for suspect in dict.fromkeys(watched if agent.id in play.rules.law else []):
+        lines.append(f"{agent.name}: This is serious. I'll watch {w.agents[suspect].name}.")
     return Outcome(lines, speaker=agent.id)
 
 
@@ -259,9 +273,9 @@ def run_warn(play: Play, cmd: Command) -> Outcome:
                  "dangerous", WARNING_IMPORTANCE, subject=other.id, predicate="warned",
                  obj=play.player, tags=(other.id, "warning"), valence=-0.8)
     lines = [f"You warn {agent.name} about {other.name}."]
-    if agent.id in play.rules.law:
-        play.rules.watch(w, other.id, agent.id)
-        lines.append(f"{agent.name}: I'll watch {other.name}, then.")
+    if agent.id in play.rules.law and not play.rules.is_watched(w, other.id):
+        lines.append(f"{agent.name}: A warning is not a reason. Tell me what you know "
+                     f"about {other.name}, or show me.")
     return Outcome(lines, speaker=agent.id)
 
 

@@ -17,6 +17,7 @@ from game.engine.clock import MINUTES_PER_DAY, format_hhmm
 from game.engine.memory import MemoryNode
 from game.engine.model import Agent
 from game.engine.world import World
+from game.speech import feeling, hearsay, rumour
 
 from . import observations
 from .conditions import holds
@@ -169,18 +170,13 @@ def _seen_near(world: World, agent: Agent, location: str, t: int) -> list[tuple[
 
 def ask_person(world: World, rules: MysteryRules, agent_id: str, about: str) -> Answer:
     agent, other = world.agents[agent_id], world.agents[about]
-    rel = agent.relationships.get(about)
     if about == agent_id:
         return Answer(voice_line(world, agent, "deflect", "What about me?"))
-    affinity = agent.affinity(about)
-    feeling = ("I'm fond of them" if affinity > 0.4 else
-               "I don't trust them" if affinity < -0.1 else "they're all right")
-    label = f" ({rel.label})" if rel and rel.label else ""
-    text = f"{other.name}{label}? {feeling[0].upper()}{feeling[1:]}."
+    text = f"{other.name}? {feeling(world, agent_id, about)}."
     memories = agent.memory.retrieve(f"{about} {other.name}", world.now, k=3)
     facts = _shareable_facts(world, rules, agent, lambda f: about in world.facts[f].about)
     for fact_id in facts[:2]:
-        text += f" They say: {world.facts[fact_id].text}"
+        text += f" {hearsay(world, agent_id, fact_id, rules.player)}"
     reflection = next((m for m in memories if m.kind == "reflection"), None)
     if reflection is not None:
         text += f" {reflection.text}"
@@ -215,7 +211,7 @@ def ask_unusual(world: World, rules: MysteryRules, agent_id: str) -> Answer:
              and not (world.facts[f].secret and agent_id in world.facts[f].about)]
     if fresh:
         fresh.sort(key=lambda f: (-agent.known_facts[f][0], f))
-        return Answer(f"Have you heard? {world.facts[fresh[0]].text}", facts=fresh[:1])
+        return Answer(rumour(world, agent_id, fresh[0], rules.player), facts=fresh[:1])
     return Answer(voice_line(world, agent, "nothing_unusual", "Nothing out of the ordinary."))
 
 
@@ -242,16 +238,14 @@ def ask_item(world: World, rules: MysteryRules, agent_id: str, item_id: str) -> 
 
 
 def ask_fact(world: World, rules: MysteryRules, agent_id: str, fact_id: str) -> Answer:
-    agent, fact = world.agents[agent_id], world.facts[fact_id]
+    agent = world.agents[agent_id]
     if fact_id not in agent.known_facts:
         return Answer(voice_line(world, agent, "unknown", "First I've heard of it."))
     if protected(world, rules, agent_id, fact_id):
         secret = next(s for s in rules.spec["secrets"][agent_id] if s["fact"] == fact_id)
         line = secret["deflect"] or voice_line(world, agent, "deflect", "I'd rather not say.")
         return Answer(line, lied=True)
-    source = agent.known_facts[fact_id][1]
-    src = (f" I heard it from {world.agents[source].name}." if source in world.agents else "")
-    return Answer(f"Yes. {fact.text}{src}", facts=[fact_id])
+    return Answer(f"Yes. {hearsay(world, agent_id, fact_id, rules.player)}", facts=[fact_id])
 
 
 def _shareable_facts(world: World, rules: MysteryRules, agent: Agent, keep) -> list[str]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.chronicle import chronicle, summary
+from game.chronicle import (
+    chronicle,
+    facts_known,
+    presence_intervals,
+    relationships,
+    summary,
+    travels,
+)
 from game.session import MINUTES_PER_DAY, Command, GameSession, MindFactory, ProgressFn
 
 
@@ -15,6 +22,7 @@ def simulate_story(path: str, days: int | None, seed: int | None,
     The mind stays open: whoever made ``mind_factory``'s mind closes it."""
     session = GameSession(path, seed=seed, mind_factory=mind_factory)
     session.start()
+    began, bonds = session.world.now, relationships(session.world)
     days = days or int(session.spec["mystery"]["loop_days"])
     if days < 1:
         raise ValueError("simulate at least one day")
@@ -34,4 +42,8 @@ def simulate_story(path: str, days: int | None, seed: int | None,
         "mind": getattr(session.mind, "name", "scripted"),
         "mind_stats": session.mind.stats() if hasattr(session.mind, "stats") else {},
         "notice": session.notice,
+        "facts": facts_known(w),
+        "travels": travels(w),
+        "relationships": {"start": bonds, "end": relationships(w)},
+        "presence": presence_intervals(w, began, w.now),
     }

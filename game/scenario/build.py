@@ -73,7 +73,7 @@ def build_spec(story: Story, content_hash: str = "") -> dict[str, Any]:
         ],
         "facts": [
             {"id": f.id, "text": f.text, "importance": f.importance, "about": list(f.about),
-             "secret": f.secret, "known_by": list(f.known_by)}
+             "secret": f.secret, "known_by": list(f.known_by), "own_words": f.own_words}
             for f in story.facts
         ],
         "agents": [
@@ -88,6 +88,7 @@ def build_spec(story: Story, content_hash: str = "") -> dict[str, Any]:
              "relationships": {k: {"affinity": v.affinity, "label": v.label}
                                for k, v in ch.relationships.items()},
              "goals": list(ch.goals), "voice": ch.voice.model_dump(),
+             "pronouns": ch.pronouns,
              "is_player": ch.id == s.player}
             for ch in story.characters
         ],

@@ -47,6 +47,10 @@ class Watched(_Cond):
     watched: str = Field(description="character id being watched by the law")
 
 
+class Suspected(_Cond):
+    suspected: str = Field(description="character id who knows the law has its eye on them")
+
+
 class Affinity(_Cond):
     affinity_below: float = Field(ge=-1, le=1)
     of: str
@@ -110,7 +114,8 @@ _TAGGED = (
     Annotated[FactKnown, Tag("fact_known")] | Annotated[DayAtLeast, Tag("day_at_least")]
     | Annotated[TimeBetween, Tag("time_between")] | Annotated[ItemHeld, Tag("item_held")]
     | Annotated[AgentAt, Tag("agent_at")] | Annotated[Alive, Tag("alive")]
-    | Annotated[Watched, Tag("watched")] | Annotated[Affinity, Tag("affinity_below")]
+    | Annotated[Watched, Tag("watched")] | Annotated[Suspected, Tag("suspected")]
+    | Annotated[Affinity, Tag("affinity_below")]
     | Annotated[PlotStatus, Tag("plot")] | Annotated[Accused, Tag("accused")]
     | Annotated[MurderHappened, Tag("murder_happened")]
     | Annotated[ClueFound, Tag("clue_found")] | Annotated[ItemAt, Tag("item_at")]
@@ -178,6 +183,8 @@ def condition_refs(cond: BaseModel) -> list[tuple[str, str, str]]:
         out.append(("agent", cond.alive, "alive"))
     elif isinstance(cond, Watched):
         out.append(("agent", cond.watched, "watched"))
+    elif isinstance(cond, Suspected):
+        out.append(("agent", cond.suspected, "suspected"))
     elif isinstance(cond, Affinity):
         out += [("agent", cond.of, "of"), ("agent", cond.toward, "toward")]
     elif isinstance(cond, PlotStatus):

@@ -180,6 +180,9 @@ class Voice(Strict):
     nothing_unusual: list[str] = Field(default_factory=list)
 
 
+Pronouns = Literal["she/her", "he/him", "they/them"]
+
+
 class Character(Strict):
     id: Id
     name: str
@@ -201,6 +204,8 @@ class Character(Strict):
         default_factory=list, description="true accounts of where they were that tell")
     reactions: list[Reaction] = Field(
         default_factory=list, description="lines said when the player brings up a fact")
+    pronouns: Pronouns = Field(
+        default="they/them", description="how others speak of them: she/her, he/him, they/them")
 
 
 class Fact(Strict):
@@ -216,6 +221,8 @@ class Fact(Strict):
     witnesses: list[Id] | None = Field(
         default=None, description="who knows it first-hand and can testify to it; told by "
         "anyone else it is hearsay. Omitted: the characters in known_by")
+    own_words: str = Field(
+        default="", description="how the first of 'about' says it, in the first person")
     red_herring: bool = Field(
         default=False, description="looks like evidence and leads nowhere: noted, never proof")
 

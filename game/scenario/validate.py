@@ -220,6 +220,23 @@ def _check_facts(c: _Checker) -> None:
                 c.need("agent", who, ("facts", i, key, j))
         for j, ev in enumerate(fact.evidence):
             c.need("agent", ev.culprit, ("facts", i, "evidence", j, "culprit"))
+        _check_own_words(c, i)
+
+
+def _check_own_words(c: _Checker, i: int) -> None:
+    """own_words are the fact in its subject's mouth: there must be a subject, and the
+    subject should not name themself."""
+    fact = c.story.facts[i]
+    if not fact.own_words:
+        return
+    if not fact.about:
+        c.err(("facts", i, "own_words"), "own_words needs 'about': the first person listed "
+              "there is the one who says them")
+        return
+    subject = next((ch for ch in c.story.characters if ch.id == fact.about[0]), None)
+    if subject is not None and subject.name.lower() in fact.own_words.lower():
+        c.warn(("facts", i, "own_words"), f"{subject.name} names themself here; own_words "
+               "are said in the first person ('I', 'my')")
 
 
 def _check_plots(c: _Checker) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from game.speech import hearsay
+
 from . import prompts, schemas
 from .resolver import Fallback, Request, Resolver
 from .streaming import ReplyStream
@@ -61,7 +63,7 @@ def answer_player(resolver: Resolver, world: World, agent_id: str, question: str
     res = resolver.resolve([Request("answer", agent_id, world.now, msgs, model, schema,
                                     check, on_delta=stream.feed if stream else None)])[0]
     if isinstance(res, Fallback):
-        answer = scripted_answer(world, question, facts)
+        answer = scripted_answer(world, question, facts, agent_id)
     else:
         answer = PlayerAnswer(res.reply, [f for f in res.cited_facts if f in facts])
     if stream is not None:
@@ -113,12 +115,15 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
 
 
-def scripted_answer(world: World, question: str, facts: list[str]) -> PlayerAnswer:
+def scripted_answer(world: World, question: str, facts: list[str],
+                    agent_id: str = "") -> PlayerAnswer:
     """The known fact sharing the most words with the question, or a polite no."""
     asked = _words(question)
     best = max(facts, key=lambda f: (len(asked & _words(world.facts[f].text)), f), default="")
     if best and asked & _words(world.facts[best].text):
-        return PlayerAnswer(f"All I know is this: {world.facts[best].text}", [best], "scripted")
+        said = (hearsay(world, agent_id, best, prompts.player_of(world)) if agent_id in
+                world.agents else world.facts[best].text)
+        return PlayerAnswer(f"All I know is this: {said}", [best], "scripted")
     return PlayerAnswer("I'm sorry, I can't help you with that.", [], "scripted")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from game.engine.mind import Conversation
+from game.speech import own_view, pronouns, rumour
 
 if TYPE_CHECKING:
     from game.engine.world import World
@@ -51,14 +52,16 @@ def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
     lines, said_a, said_b = dialogue
     lines = list(lines)
     for fact_id in shared:
-        lines.append((a.id, f"Did you hear? {world.facts[fact_id].text}"))
+        lines.append((a.id, rumour(world, a.id, fact_id, b.id)))
     for fact_id in received:
-        lines.append((b.id, f"And I heard that {world.facts[fact_id].text}"))
-    told = "; ".join(world.facts[f].text for f in shared)
-    heard = "; ".join(world.facts[f].text for f in received)
+        lines.append((b.id, rumour(world, b.id, fact_id, a.id)))
+    told = "; ".join(own_view(world, a.id, f) for f in shared)
+    heard = "; ".join(own_view(world, a.id, f) for f in received)
+    b_heard = "; ".join(own_view(world, b.id, f) for f in shared)
+    b_told = "; ".join(own_view(world, b.id, f) for f in received)
     summary_a = said_a + (f" I told {b.name}: {told}" if told else "") + (
         f" I heard: {heard}" if heard else "")
-    summary_b = said_b + (f" I heard from {a.name}: {told}" if told else "") + (
-        f" I told them: {heard}" if heard else "")
+    summary_b = said_b + (f" I heard from {a.name}: {b_heard}" if b_heard else "") + (
+        f" I told {pronouns(world, a.id).object}: {b_told}" if b_told else "")
     return Conversation(lines, summary_a, summary_b,
                         duration=TALK_MINUTES + MINUTES_PER_FACT * len(shared + received))
