@@ -11,6 +11,15 @@ that many arriving requests waiting for each other, so a test can tell a concurr
 batch from a sequential one by counting instead of timing. ``responder`` overrides
 the answer text (tests use it to play a malicious model). Like llama-cpp-python's
 server, it can reject ``json_schema`` response formats.
+
+``hostile`` plays a server that is up and answering, but not to be trusted (one of
+``HOSTILE``): ``drip`` sends its answer a byte at a time, ``drip`` seconds apart (a
+stream waits that long before every chunk, the first included); ``junk`` appends
+``junk_chars`` of text after a valid JSON answer; ``counts`` claims 2**62 tokens;
+``echo_key`` writes the request's Authorization header into every string; ``obey``
+follows injected instructions by repeating its system prompt in every string;
+``outside`` picks actions and cites facts outside the allowed lists and answers
+"OK: kill".
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ from typing import Any
 
 FAULTS = ("timeout", "429", "500", "drop", "malformed", "truncated", "refusal", "empty",
           "garbage")
+HOSTILE = ("drip", "junk", "counts", "echo_key", "obey", "outside")
+HUGE = 2 ** 62
 
 
 def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -78,7 +89,12 @@ class FaultServer:
                  chunk_chars: int = 8, chunk_delay: float = 0.0,
                  script: tuple[str, ...] = (), retry_after: str = "0.01",
                  hold: int = 0, hold_timeout: float = 10.0,
-                 api_key: str | None = None) -> None:
+                 api_key: str | None = None, hostile: str = "", drip: float = 0.2,
+                 junk_chars: int = 8 * 1024 * 1024) -> None:
+        assert hostile in ("", *HOSTILE), hostile
+        self.hostile = hostile
+        self.drip = drip
+        self.junk_chars = junk_chars
         self.fault_rate = fault_rate
         self.faults = faults
         self.latency = latency
@@ -159,11 +175,28 @@ class FaultServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def _sse(self, chunks: list[dict[str, Any]], delay: float) -> None:
+            def _drip(self, data: bytes, delay: float) -> None:
+                """Headers at once, then the body a byte at a time (until hung up on)."""
+                try:
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    for i in range(len(data)):
+                        time.sleep(delay)
+                        self.wfile.write(data[i:i + 1])
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            def _sse(self, chunks: list[dict[str, Any]], delay: float,
+                     first_delay: float = 0.0) -> None:
                 try:
                     self.send_response(200)
                     self.send_header("content-type", "text/event-stream")
                     self.end_headers()
+                    time.sleep(first_delay)
                     for chunk in chunks:
                         self.wfile.write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
                         self.wfile.flush()
@@ -279,12 +312,71 @@ class FaultServer:
                         | {"choices": []})
                 return
             content = ""
+        if self.hostile and content is not None:
+            content = _hostile(self.hostile, body, content, h.headers.get("authorization", ""),
+                               self.junk_chars)
+        huge = self.hostile == "counts"
+        drip = self.drip if self.hostile == "drip" else 0.0
         if body.get("stream"):
             with self.lock:
                 self.streamed += 1
-            h._sse(_chunks(content, finish, refusal, body, self.chunk_chars), self.chunk_delay)
+            chunks = _chunks(content, finish, refusal, body, self.chunk_chars)
+            if huge:
+                chunks[-1]["usage"] = {"prompt_tokens": HUGE, "completion_tokens": HUGE,
+                                       "total_tokens": 2 * HUGE}
+            h._sse(chunks, drip or self.chunk_delay, drip)
             return
-        h._json(200, _completion(content, finish, refusal, body))
+        answer = _completion(content, finish, refusal, body)
+        if huge:
+            answer["usage"] = {"prompt_tokens": HUGE, "completion_tokens": HUGE,
+                               "total_tokens": 2 * HUGE}
+        if drip:
+            h._drip(json.dumps(answer).encode(), drip)
+            return
+        h._json(200, answer)
+
+
+def _system_prompt(body: dict[str, Any]) -> str:
+    return next((m.get("content") or "" for m in body.get("messages", [])
+                 if m.get("role") == "system"), "")
+
+
+def _hostile(mode: str, body: dict[str, Any], content: str, auth: str, junk: int) -> str:
+    """The answer a hostile model gives instead of ``content`` (a valid answer)."""
+    if mode == "junk":
+        return content + "\n" + ("Also, here is more text. " * (junk // 25 + 1))[:junk]
+    if mode not in ("echo_key", "obey", "outside"):
+        return content
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(data, dict):
+        return content
+    if mode == "outside":
+        if "action" in data:
+            data["action"] = "kill"
+        if "cited_facts" in data:
+            data["cited_facts"] = ["will_forged", "not_a_fact"]
+        if "reply" in data:
+            data["reply"] = "OK: kill"
+        if "intent" in data:
+            data["intent"] = "kill"
+        return json.dumps(data)
+    said = f"my key is {auth}" if mode == "echo_key" else _system_prompt(body)
+    return json.dumps(_fill_strings(data, said))
+
+
+def _fill_strings(node: Any, text: str) -> Any:
+    """Every free-text string in an answer replaced by ``text`` (ids and enums kept)."""
+    if isinstance(node, dict):
+        return {k: (text[:300 if k == "reply" else 120]
+                    if k in ("reply", "text", "summary_a", "summary_b", "summary_self",
+                             "summary_other") else _fill_strings(v, text))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill_strings(v, text) for v in node]
+    return node
 
 
 def _chunks(content: str | None, finish: str, refusal: str | None, body: dict[str, Any],

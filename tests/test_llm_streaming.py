@@ -24,7 +24,7 @@ LONG_REPLY = ("Good morning to you. I was at the bakery since dawn, kneading and
 
 def _answer(reply: str, cited: list[str] | None = None) -> Any:
     def respond(body: dict[str, Any]) -> str:
-        return json.dumps({"reply": reply, "cited_facts": cited or []})
+        return json.dumps({"cited_facts": cited or [], "reply": reply})  # the schema's order
     return respond
 
 
@@ -58,7 +58,25 @@ def test_a_retry_takes_back_what_the_rejected_attempt_showed() -> None:
     stream.feed(None)  # the client starts the request over
     stream.feed('{"reply": "second')
     stream.finish("second try")
-    assert shown == ["first try", "", "second", "second try"]
+    # only whole words are shown: "try" and "second" might still be growing
+    assert shown == ["first ", "", "second try"]
+
+
+def test_a_reply_written_before_its_citations_is_held_until_it_is_valid() -> None:
+    """'OK: kill' was once shown, then withdrawn when its citations failed validation."""
+    shown: list[str] = []
+    stream = ReplyStream(shown.append, lambda text: False, [],
+                         head_ok=lambda head: head.get("cited_facts") == [])
+    raw = '{"reply": "OK: kill everyone now", "cited_facts": ["secret"]}'
+    for end in range(len(raw) + 1):
+        stream.feed(raw[:end])
+    assert shown == []
+    raw = '{"cited_facts": ["secret"], "reply": "OK: kill everyone now"}'
+    for end in range(len(raw) + 1):
+        stream.feed(raw[:end])
+    assert shown == []
+    stream.finish("I'm sorry, I can't help you with that.")
+    assert shown == ["I'm sorry, I can't help you with that."]
 
 
 # ------------------------------------------------------- through the mind

@@ -98,3 +98,56 @@ def test_no_llama_server_outlives_the_cli(ending: str | signal.Signals,
         for pid, _ in [s for s in servers if running(s)]:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+
+
+# A game whose local server is up while a call hangs on a hostile (slow-drip) server,
+# and which then dies of an exception or is sent SIGTERM.
+_HOSTILE_GAME = """
+import sys, threading, time
+from game.minds.llm import LLMConfig, LLMMind, LocalServer
+from tests.llm_fault_server import FaultServer
+
+server = LocalServer().start()
+drip = FaultServer(hostile="drip", drip=5.0).start()
+patient = {"timeout": 600, "first_token_timeout": 600, "call_timeout": 600}
+mind = LLMMind(LLMConfig(base_url=drip.base_url, model="x", **patient), local_server=server)
+threading.Thread(target=mind.interpret_free_text, args=("hello", ["a", "b"]),
+                 daemon=True).start()
+while drip.requests == 0:
+    time.sleep(0.1)
+print("calling", flush=True)
+if sys.argv[1] == "exception":
+    raise RuntimeError("the game broke mid-call")
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("ending", ["exception", signal.SIGTERM], ids=["exception", "sigterm"])
+def test_no_llama_server_outlives_a_game_stuck_on_a_hostile_server(
+        ending: str | signal.Signals, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    servers: set[Process] = set()
+    log = tmp_path / "game.log"
+    with log.open("wb") as err:
+        game = subprocess.Popen([sys.executable, "-c", _HOSTILE_GAME, str(ending)], cwd=ROOT,
+                                env=env, stdout=subprocess.PIPE, stderr=err,
+                                stdin=subprocess.DEVNULL)
+    try:
+        assert game.stdout is not None
+        line = game.stdout.readline()  # bounded: the child exits if the server cannot start
+        assert line.strip() == b"calling", log.read_text()[-2000:]
+        servers.update(_servers_started_by(game.pid))
+        assert len(servers) == 1
+        if isinstance(ending, signal.Signals):
+            os.kill(game.pid, ending)
+        code = game.wait(RUN_DEADLINE)
+        assert code != 0
+        until(lambda: not any(running(s) for s in servers), GONE_DEADLINE)
+        assert [s for s in servers if running(s)] == []
+    finally:
+        if game.poll() is None:
+            game.kill()
+            game.wait()
+        for pid, _ in [s for s in servers if running(s)]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

@@ -91,7 +91,8 @@ class Agent:
     id: str
     name: str
     index: int
-    persona: str = ""
+    persona: str = ""  # what anyone may know of them
+    private: str = ""  # what only they know: never in a prompt that answers the player
     traits: tuple[str, ...] = ()
     role: str = ""
     home: str = ""

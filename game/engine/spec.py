@@ -70,7 +70,8 @@ def agents_from_spec(spec: Spec, now: int) -> list[Agent]:
     for index, raw in enumerate(spec["agents"]):
         agent = Agent(
             id=raw["id"], name=raw.get("name", raw["id"]), index=index,
-            persona=raw.get("persona", ""), traits=tuple(raw.get("traits", ())),
+            persona=raw.get("persona", ""),
+            private=raw.get("private", ""), traits=tuple(raw.get("traits", ())),
             role=raw.get("role", ""), home=raw["home"], work=raw.get("work", ""),
             routine=tuple(
                 RoutineEntry(tuple(r["days"]), r["start"], r["end"], r["location"],

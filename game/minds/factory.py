@@ -9,6 +9,7 @@ from typing import Any
 from game.minds.scripted import ScriptedMind
 
 BACKENDS = ("scripted", "llm", "local")
+LOCAL_CALL_SECONDS = 45.0  # a small model on a busy CPU: patient, but not for minutes
 
 
 def make_mind(backend: str = "scripted", *, base_url: str | None = None,
@@ -31,7 +32,9 @@ def make_mind(backend: str = "scripted", *, base_url: str | None = None,
         server = LocalServer(gguf).start()
         # llama-cpp-python answers one request at a time: queue them here, where the
         # wait does not count against the HTTP timeout
-        local = LLMConfig(base_url=server.base_url, model="local", concurrency=1)
+        local = LLMConfig(base_url=server.base_url, model="local", concurrency=1,
+                          timeout=LOCAL_CALL_SECONDS, first_token_timeout=LOCAL_CALL_SECONDS,
+                          call_timeout=LOCAL_CALL_SECONDS)
         return LLMMind(local, local_server=server)
     settings = LLMConfig()
     if base_url:

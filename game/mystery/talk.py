@@ -163,8 +163,7 @@ def prepare_say(play: Play, look: Lookup, cmd: Command) -> Command:
 def run_say(play: Play, cmd: Command) -> Outcome:
     w, r = play.world, play.rules
     agent = w.agents[cmd.target]
-    allowed = [f for f in agent.known_facts if not testimony.protected(w, r, agent.id, f)
-               and not (w.facts[f].secret and agent.id in w.facts[f].about)]
+    allowed = testimony.speakable(w, r, agent.id)
     answer = w.mind.answer_player(w, agent.id, cmd.arg, allowed,  # type: ignore[attr-defined]
                                   on_text=play.hooks.on_text)
     play.spend(Action("ask", agent.id, duration=MINUTES["ask"], activity="free"))

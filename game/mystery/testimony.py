@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.engine.clock import MINUTES_PER_DAY, format_hhmm
+from game.engine.leaks import LeakCheck
 from game.engine.memory import MemoryNode
 from game.engine.model import Agent
 from game.engine.world import World
@@ -59,6 +60,22 @@ def protected(world: World, rules: MysteryRules, agent_id: str, fact_id: str) ->
         if secret["fact"] == fact_id:
             return secret["admit_when"] is None or not holds(secret["admit_when"], world, rules)
     return False
+
+
+def speakable(world: World, rules: MysteryRules, agent_id: str) -> list[str]:
+    """The facts this agent may tell the player now: known, not protected by the story,
+    and not a secret about itself."""
+    agent = world.agents[agent_id]
+    return [f for f in agent.known_facts if not protected(world, rules, agent_id, f)
+            and not (world.facts[f].secret and agent_id in world.facts[f].about)]
+
+
+def gives_away(world: World, rules: MysteryRules, agent_id: str, text: str) -> bool:
+    """Whether ``text`` in this agent's mouth names, quotes or paraphrases a fact it may
+    not tell (the check every model-written answer passes, see ``game.engine.leaks``)."""
+    allowed = set(speakable(world, rules, agent_id))
+    return bool(LeakCheck.of_world(world).gives_away(
+        text, [f for f in world.facts if f not in allowed]))
 
 
 @dataclass(frozen=True)
@@ -177,7 +194,8 @@ def ask_person(world: World, rules: MysteryRules, agent_id: str, about: str) -> 
     facts = _shareable_facts(world, rules, agent, lambda f: about in world.facts[f].about)
     for fact_id in facts[:2]:
         text += f" {hearsay(world, agent_id, fact_id, rules.player)}"
-    reflection = next((m for m in memories if m.kind == "reflection"), None)
+    reflection = next((m for m in memories if m.kind == "reflection"
+                       and not gives_away(world, rules, agent_id, m.text)), None)
     if reflection is not None:
         text += f" {reflection.text}"
     return Answer(text, facts=facts[:2], memories=[m.id for m in memories])

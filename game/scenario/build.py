@@ -77,7 +77,8 @@ def build_spec(story: Story, content_hash: str = "") -> dict[str, Any]:
             for f in story.facts
         ],
         "agents": [
-            {"id": ch.id, "name": ch.name, "persona": ch.persona, "traits": list(ch.traits),
+            {"id": ch.id, "name": ch.name, "persona": ch.persona,
+             "private": ch.private, "traits": list(ch.traits),
              "role": ch.role, "home": ch.home, "work": ch.work or "",
              "wake": parse_hhmm(ch.wake), "sleep": parse_hhmm(ch.sleep),
              "routine": [

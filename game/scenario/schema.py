@@ -186,7 +186,8 @@ Pronouns = Literal["she/her", "he/him", "they/them"]
 class Character(Strict):
     id: Id
     name: str
-    persona: str
+    persona: str = Field(description="what anyone in town may know of them")
+    private: str = Field(default="", description="what only they know (never told the player)")
     traits: list[str] = Field(default_factory=list)
     role: str = ""
     home: Id

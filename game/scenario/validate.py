@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_refs
+from .discretion import public_text_warnings
 from .errors import StoryProblem
 from .schema import AFTER_ACT, Story
 from .toml_lines import LineMap, Path
@@ -90,6 +91,8 @@ def cross_check(story: Story, name: str, lines: LineMap
     _check_locations(c)
     _check_items(c)
     _check_characters(c)
+    for path, message in public_text_warnings(story):
+        c.warn(path, message)
     _check_facts(c)
     _check_plots(c)
     for i, clue in enumerate(story.clues):

@@ -2,7 +2,8 @@
 
 Without it every decision would wait out its own timeouts against a dead server; with
 it the town plays on scripted minds at full speed and tries the server again after a
-cooldown. Only connection failures count: a server that answers badly is reachable.
+cooldown. Only connection failures and calls that outran their deadline count (a
+slow-drip server is as good as a dead one); a server that answers badly is reachable.
 """
 
 from __future__ import annotations

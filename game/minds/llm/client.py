@@ -9,7 +9,12 @@ that rejects a structured-output mode gets the next simpler one (a capability
 fallback, not a retry).
 
 The API key is held privately, never printed by ``repr``, and scrubbed from every
-error text this module produces.
+error text this module produces, and from every answer (``redact.py``).
+
+Nothing a server sends is trusted: each call has a deadline (to the first streamed
+chunk, and overall, the SDK's retries included) and a slow call counts as a failure
+towards the breaker; an answer longer than a cap is refused; usage counts are
+validated and clamped to what the request could have cost.
 """
 
 from __future__ import annotations
@@ -27,16 +32,34 @@ from typing import Any
 
 import openai
 from openai import AsyncOpenAI
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .breaker import Breaker
 from .config import LLMConfig
 from .loop import CLOSE_SECONDS, LoopThread
+from .redact import scrub, scrub_growing
 
 log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
 CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
 PROBE_TIMEOUT = 5.0  # seconds the start-up check waits for the server to answer
+CHARS_PER_TOKEN_MAX = 16  # no tokenizer makes tokens longer than this, on average
+REPLY_SLACK = 512  # characters of JSON and white space an answer may add to its tokens
+PROMPT_TOKENS_SLACK = 256  # chat-template tokens a server may add to a prompt
+
+
+class _Usage(BaseModel):
+    """A server's token counts, as far as they are believable (whole, not negative)."""
+
+    model_config = ConfigDict(strict=True)
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+
+
+def reply_cap(max_tokens: int) -> int:
+    """The longest answer (in characters) a request of ``max_tokens`` is allowed."""
+    return max(1, max_tokens) * CHARS_PER_TOKEN_MAX + REPLY_SLACK
 
 
 class LLMError(Exception):
@@ -90,10 +113,8 @@ class LLMClient:
 
     # --------------------------------------------------------------- plumbing
     def redact(self, text: str) -> str:
-        key = self.__key
-        if key and len(key) >= 4 and key != "no-key":
-            text = text.replace(key, "***")
-        return text
+        """``text`` without the key or anything shaped like a credential."""
+        return scrub(text, self.__key)
 
     def run(self, coro: Coroutine[Any, Any, Any], deadline: float) -> Any:
         """Run a coroutine on the client's loop from synchronous code."""
@@ -111,6 +132,7 @@ class LLMClient:
             return future.result(deadline)
         except concurrent.futures.TimeoutError:
             future.cancel()
+            self._fail("timeout", "overall deadline exceeded", connection=True)
             raise TransientError("overall deadline exceeded") from None
 
     def close(self) -> None:
@@ -128,8 +150,8 @@ class LLMClient:
 
     def _api(self) -> AsyncOpenAI:
         if self._client is None:
-            timeout = openai.Timeout(self.config.timeout,
-                                     connect=min(self.config.timeout, CONNECT_TIMEOUT))
+            per_attempt = min(self.config.timeout, self.config.call_timeout)
+            timeout = openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
             http = openai.DefaultAsyncHttpxClient(
                 timeout=timeout, event_hooks={"request": [self._count_request]})
             self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
@@ -205,12 +227,16 @@ class LLMClient:
                 raise Unreachable(f"backend unreachable: {self.last_error}")
             sent = self.mode
             try:
-                async with self.semaphore():
+                async with self.semaphore():  # the wait for a turn is not the server's
                     sent = self.mode  # a request ahead in the queue may have stepped it down
-                    if on_delta is not None:
-                        return await self._streamed(messages, schema, name, max_tokens, sent,
-                                                    on_delta)
-                    return await self._once(messages, schema, name, max_tokens, sent)
+                    async with asyncio.timeout(self.config.call_timeout):
+                        if on_delta is not None:
+                            return await self._streamed(messages, schema, name, max_tokens,
+                                                        sent, on_delta)
+                        return await self._once(messages, schema, name, max_tokens, sent)
+            except TimeoutError:  # the deadline for the first chunk, or for the whole call
+                self._fail("timeout", "too slow: no complete answer in time", connection=True)
+                raise TransientError("too slow") from None
             except openai.APITimeoutError:
                 self._fail("timeout", "request timed out", connection=True)
                 raise TransientError("timeout") from None
@@ -270,13 +296,11 @@ class LLMClient:
         if getattr(message, "refusal", None):
             self.errors["refusal"] += 1
             raise BadAnswer("refusal")
-        text = (message.content or "").strip()
+        text = self._bounded(message.content or "", max_tokens)
         if not text:
             self.errors["empty"] += 1
             raise BadAnswer("empty answer")
-        usage = resp.usage
-        return Completion(text, usage.prompt_tokens if usage else 0,
-                          usage.completion_tokens if usage else 0)
+        return self._counted(resp.usage, messages, text, max_tokens)
 
     async def _streamed(self, messages: list[dict[str, str]], schema: dict[str, Any],
                         name: str, max_tokens: int, mode: str,
@@ -284,34 +308,63 @@ class LLMClient:
         """``_once`` as a stream (the player's conversation shows the reply as it comes)."""
         on_delta(None)
         request = self._request(messages, schema, name, max_tokens, mode)
-        stream = await self._api().chat.completions.create(**request, stream=True)
+        cap = reply_cap(max_tokens)
+        async with asyncio.timeout(self.config.first_token_timeout):
+            stream = await self._api().chat.completions.create(**request, stream=True)
+            chunks = stream.__aiter__()
+            first = await anext(chunks, None)
         parts: list[str] = []
+        size = 0
         refusal, usage = "", None
-        async for chunk in stream:
+        chunk = first
+        while chunk is not None:
             usage = getattr(chunk, "usage", None) or usage
-            if not chunk.choices:
-                continue
-            choice = chunk.choices[0]
-            delta = choice.delta
+            delta = chunk.choices[0].delta if chunk.choices else None
             if delta is not None and getattr(delta, "refusal", None):
-                refusal += delta.refusal
+                refusal += str(delta.refusal)[:cap]
             if delta is not None and delta.content:
                 parts.append(delta.content)
-                on_delta("".join(parts))
+                size += len(delta.content)
+                if size > cap:
+                    await stream.close()
+                    self.errors["too long"] += 1
+                    raise BadAnswer("answer too long")
+                on_delta(scrub_growing("".join(parts), self.__key))
+            chunk = await anext(chunks, None)
         self.breaker.succeeded()
         if refusal:
             self.errors["refusal"] += 1
             raise BadAnswer("refusal")
-        text = "".join(parts).strip()
+        text = self.redact("".join(parts).strip())
         if not text:
             self.errors["empty"] += 1
             raise BadAnswer("empty answer")
+        return self._counted(usage, request["messages"], text, max_tokens)
+
+    def _bounded(self, raw: str, max_tokens: int) -> str:
+        """The answer, key-free, if it is no longer than such a request allows."""
+        if len(raw) > reply_cap(max_tokens):
+            self.errors["too long"] += 1
+            raise BadAnswer("answer too long")
+        return self.redact(raw.strip())
+
+    @staticmethod
+    def _counted(usage: Any, messages: list[dict[str, str]], text: str,
+                 max_tokens: int) -> Completion:
+        """The completion with believable token counts: a server's own numbers when they
+        are whole and not negative, clamped to what the request could have cost; an
+        estimate (about four characters a token) when it sent none or nonsense."""
+        prompt_chars = sum(len(m.get("content") or "") for m in messages)
+        estimate = _Usage(prompt_tokens=prompt_chars // 4, completion_tokens=len(text) // 4 + 1)
+        counts = estimate
         if usage is not None:
-            prompt, completion = usage.prompt_tokens, usage.completion_tokens
-        else:  # most servers send no usage in a stream: estimate (~4 characters a token)
-            prompt = sum(len(m.get("content") or "") for m in request["messages"]) // 4
-            completion = len(text) // 4 + 1
-        return Completion(text, prompt, completion)
+            try:
+                counts = _Usage(prompt_tokens=getattr(usage, "prompt_tokens", 0),
+                                completion_tokens=getattr(usage, "completion_tokens", 0))
+            except ValidationError:
+                pass
+        return Completion(text, min(counts.prompt_tokens, prompt_chars + PROMPT_TOKENS_SLACK),
+                          min(counts.completion_tokens, max(1, max_tokens)))
 
     def _downgrade(self, exc: openai.APIStatusError, sent: str) -> bool:
         """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt.

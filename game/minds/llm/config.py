@@ -18,7 +18,9 @@ class LLMConfig:
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str = "local"
     api_key: str | None = field(default=None, repr=False)
-    timeout: float = 30.0  # seconds per HTTP attempt
+    timeout: float = 10.0  # seconds per HTTP attempt (between bytes, for a stream)
+    first_token_timeout: float = 5.0  # seconds a streamed answer may take to begin
+    call_timeout: float = 15.0  # seconds one call may take in all, the SDK's retries included
     retries: int = 2  # extra attempts after a transient fault (the SDK's max_retries)
     backoff: float = 0.5  # unused: the SDK paces its retries (kept: older callers pass it)
     backoff_max: float = 8.0  # the longest pause between attempts a batch's deadline allows

@@ -132,7 +132,7 @@ class Resolver:
     def deadline(self, n: int) -> float:
         """Seconds a batch of ``n`` requests may take at worst before it is given up."""
         c = self.config
-        per = (c.timeout + c.backoff_max) * (c.retries + 1) * (c.validation_retries + 1)
+        per = c.call_timeout * (c.validation_retries + 1)  # each call has its own deadline
         waves = -(-n // max(1, c.concurrency))
         return per * waves + DEADLINE_SLACK
 
@@ -179,9 +179,10 @@ class Resolver:
             self.budget.charge_tokens(done.prompt_tokens, done.completion_tokens)
             parsed = self._validate(r, done.text)
             if not isinstance(parsed, str):
-                self.cache.put(r.key, done.text)
+                kept = schemas.canonical(parsed)
+                self.cache.put(r.key, kept)
                 assert r.slot is not None
-                self.recorder.fill(r.slot, r.kind, answer=done.text)
+                self.recorder.fill(r.slot, r.kind, answer=kept)
                 return parsed
             reason = parsed
             self.invalid_answers += 1

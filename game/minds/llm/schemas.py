@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 _STRICT = ConfigDict(extra="forbid")
+REPLY_CHARS = 300  # the longest reply to the player
 
 
 def _literal(values: list[Any]) -> Any:
@@ -91,9 +92,10 @@ def answer_model(fact_ids: list[str]) -> type[BaseModel]:
     """An in-character reply that may cite only ``fact_ids``."""
     cited = _list_of(_literal(fact_ids)) if fact_ids else list[str]
     limit: Any = Field(default_factory=list, max_length=len(fact_ids))
+    # cited_facts first: a streamed answer is checked before any of its reply is shown
     return create_model("Answer", __config__=_STRICT,
-                        reply=(str, Field(min_length=1, max_length=300)),
-                        cited_facts=(cited, limit))
+                        cited_facts=(cited, limit),
+                        reply=(str, Field(min_length=1, max_length=REPLY_CHARS)))
 
 
 def intent_model(intents: list[str]) -> type[BaseModel]:
@@ -119,24 +121,36 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+_DECODER = json.JSONDecoder()
 
 
 def parse(model: type[BaseModel], text: str) -> BaseModel:
-    """Validate a model answer; tolerate code fences and prose around one JSON object.
+    """Validate a model answer: exactly one JSON object, with nothing after it (a code
+    fence around it, or a few words before it, are tolerated).
 
     Raises ValueError with a short reason on anything unusable.
     """
-    body = _FENCE.sub("", text.strip())
-    start, end = body.find("{"), body.rfind("}")
-    if start < 0 or end <= start:
+    body = _FENCE.sub("", text.strip()).strip()
+    start = body.find("{")
+    if start < 0:
         raise ValueError("no JSON object in answer")
     try:
-        data = json.loads(body[start:end + 1])
+        data, end = _DECODER.raw_decode(body, start)
     except json.JSONDecodeError as exc:
         raise ValueError(f"malformed JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):  # absurd numbers, absurd nesting
+        raise ValueError("malformed JSON (unreadable value)") from None
+    if body[end:].strip():
+        raise ValueError("text after the JSON answer")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise ValueError(f"invalid answer at {where or 'root'}: {first.get('type')}") from None
+
+
+def canonical(answer: BaseModel) -> str:
+    """A validated answer as compact JSON: what the record and cache keep. Its size is
+    bounded by the schema, whatever padding the server sent."""
+    return answer.model_dump_json()

@@ -1,18 +1,24 @@
 """Show the player an agent's reply while it streams in, without ever showing a leak.
 
-The model streams a JSON object whose first field is ``reply``. ``partial_reply`` digs
-the reply's text out of the unfinished JSON. ``ReplyStream`` passes on only a prefix
-that is safe for certain: it holds back any tail of the text that could be the start of
-something the agent must not say (a secret's id or text). A forbidden phrase therefore
-is complete in the buffer, and caught, before any part of it is shown; from then on the
-stream shows nothing more, and the finished answer is rejected as usual. The final,
-validated answer always replaces what was shown.
+The model streams a JSON object whose last field is ``reply``; the fields before it (the
+facts it cites) are checked first, and until they are complete and allowed nothing is
+shown: an answer written in another order is held whole until it is validated. So an
+answer the validator would reject is never shown and then withdrawn.
+``partial_reply`` digs the reply's text out of the unfinished JSON. ``ReplyStream``
+passes on only a prefix that is safe for certain: whole words only, and it holds back
+any tail of the text that could be the start of something the agent must not say (a
+secret's id or text). A forbidden phrase therefore is complete in the buffer, and
+caught, before any part of it is shown; from then on the stream shows nothing more, and
+the finished answer is rejected as usual. The final, validated answer always replaces
+what was shown.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 _REPLY_START = re.compile(r'"reply"\s*:\s*"')
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\": "\\",
@@ -48,6 +54,22 @@ def partial_reply(raw: str) -> str:
     return "".join(out)
 
 
+def fields_before_reply(raw: str) -> dict[str, Any] | None:
+    """The complete fields written before ``reply`` in an unfinished JSON object, or None
+    when the reply has not begun or what precedes it is not complete, readable JSON."""
+    m = _REPLY_START.search(raw)
+    if m is None:
+        return None
+    head = raw[:m.start()].rstrip()
+    if head.endswith(","):
+        head = head[:-1]
+    try:
+        found = json.loads(head + "}")
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
 def _unicode_escape(body: str, i: int) -> tuple[str, int]:
     """The character a ``\\uXXXX`` escape at ``body[i]`` stands for, joining a surrogate
     pair; ("", 0) when the escape is not complete yet (or is not valid)."""
@@ -81,16 +103,25 @@ class ReplyStream:
     """
 
     def __init__(self, on_text: Callable[[str], None], is_unsafe: Callable[[str], bool],
-                 patterns: list[str]) -> None:
+                 patterns: list[str],
+                 head_ok: Callable[[dict[str, Any]], bool] = lambda head: not head,
+                 max_chars: int | None = None) -> None:
         self.on_text = on_text
         self.is_unsafe = is_unsafe
+        self.head_ok = head_ok  # are the fields before the reply valid as they stand?
+        self.max_chars = max_chars
         self.patterns = [p.lower() for p in patterns if p]
         self.longest = max((len(p) for p in self.patterns), default=0)
         self.shown = ""
         self.blocked = False
 
     def safe_length(self, reply: str) -> int:
-        """How much of ``reply`` cannot be the start of a phrase still being written."""
+        """How much of ``reply`` is whole words that cannot be the start of a phrase still
+        being written."""
+        cut = len(reply)
+        while cut and reply[cut - 1].isalnum():  # a word still being written: hold it back
+            cut -= 1
+        reply = reply[:cut]
         low = reply.lower()
         if len(low) != len(reply):  # lower() changed lengths: hold back the longest phrase
             return max(0, len(reply) - self.longest)
@@ -108,8 +139,12 @@ class ReplyStream:
             return
         if self.blocked:
             return
+        head = fields_before_reply(raw)
+        if head is None:
+            return  # the reply has not begun, or follows fields not yet complete
         reply = partial_reply(raw)
-        if self.is_unsafe(reply):
+        if not self.head_ok(head) or self.is_unsafe(reply) or (
+                self.max_chars is not None and len(reply) > self.max_chars):
             self.blocked = True  # the answer will be rejected; show nothing more of it
             return
         safe = reply[:self.safe_length(reply)]

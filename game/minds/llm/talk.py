@@ -3,13 +3,16 @@
 A decision to talk may carry its dialogue (one call instead of two); it waits here
 until the engine runs that conversation at the same minute. The facts the engine
 chose to pass are then added as lines and to both memory summaries verbatim, so what
-an agent learns never depends on the model.
+an agent learns never depends on the model. A model's line or summary that gives away a
+fact its speaker does not know, or a secret about the speaker, is dropped: it would
+become a memory, and memories are what characters later tell the player.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from game.engine.leaks import LeakCheck
 from game.engine.mind import Conversation
 from game.speech import own_view, pronouns, rumour
 
@@ -50,7 +53,21 @@ def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
     """The model's dialogue with the facts that pass added, word for word."""
     a, b = world.agents[speaker], world.agents[listener]
     lines, said_a, said_b = dialogue
-    lines = list(lines)
+    check = LeakCheck.of_world(world)
+    passing = set(shared) | set(received)
+
+    def unsaid(agent_id: str) -> list[str]:
+        who = world.agents[agent_id]
+        return [f for f, fact in world.facts.items() if f not in passing
+                and (not who.knows(f) or (fact.secret and agent_id in fact.about))]
+
+    hidden = {speaker: unsaid(speaker), listener: unsaid(listener)}
+    lines = [(who, text) for who, text in lines
+             if not check.gives_away(text, hidden.get(who, []))]
+    if check.gives_away(said_a, hidden[speaker]):
+        said_a = f"I talked with {b.name}."
+    if check.gives_away(said_b, hidden[listener]):
+        said_b = f"I talked with {a.name}."
     for fact_id in shared:
         lines.append((a.id, rumour(world, a.id, fact_id, b.id)))
     for fact_id in received:
