@@ -60,7 +60,8 @@ TOLERATED = {"timeout", "empty", "refusal"}
 
 def _mind(base_url: str, recorder: Recorder) -> LLMMind:
     # one request at a time, as llama-cpp-python serves them, and a patient timeout
-    cfg = LLMConfig(base_url=base_url, model="smollm2", timeout=120, validation_retries=1,
+    cfg = LLMConfig(base_url=base_url, model="smollm2", timeout=120, call_timeout=120,
+                    first_token_timeout=120, validation_retries=1,
                     breaker_cooldown=5, concurrency=1)
     # Small answers keep the CPU-only model fast: 3 calls per agent per day, short talks.
     return LLMMind(cfg, recorder=recorder, calls_per_agent_day=3, talk_lines=2,
