@@ -31,7 +31,7 @@ def _model(body: dict[str, Any]) -> str:
 
     schema = schema_of(body) or {}
     if "reply" in schema.get("properties", {}):
-        return json.dumps({"reply": REPLY, "cited_facts": []})
+        return json.dumps({"cited_facts": [], "reply": REPLY})  # in the schema's order
     return json.dumps(instance(schema, random.Random(len(json.dumps(body)))))
 
 
