@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from game.engine.synthetic import synthetic_spec
 from game.engine.world import World
 from game.minds.llm import LLMConfig, LLMMind
-from game.minds.llm.client import reply_cap
 from game.minds.llm.redact import scrub, scrub_growing
 from game.minds.llm.schemas import answer_model, parse
+from game.minds.llm.usage import reply_cap
 from game.records.replay import read_for_replay
 from game.records.saving import save_session
 from game.session import Command, GameSession

@@ -32,34 +32,18 @@ from typing import Any
 
 import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .breaker import Breaker
 from .config import LLMConfig
 from .loop import CLOSE_SECONDS, LoopThread
 from .redact import scrub, scrub_growing
+from .usage import believable_counts, reply_cap
 
 log = logging.getLogger("game.minds.llm")
 
 MODES = ("json_schema", "json_object", "plain")
 CONNECT_TIMEOUT = 5.0  # seconds; a server that will not even accept a connection is down
 PROBE_TIMEOUT = 5.0  # seconds the start-up check waits for the server to answer
-CHARS_PER_TOKEN_MAX = 16  # no tokenizer makes tokens longer than this, on average
-REPLY_SLACK = 512  # characters of JSON and white space an answer may add to its tokens
-PROMPT_TOKENS_SLACK = 256  # chat-template tokens a server may add to a prompt
-
-
-class _Usage(BaseModel):
-    """A server's token counts, as far as they are believable (whole, not negative)."""
-
-    model_config = ConfigDict(strict=True)
-    prompt_tokens: int = Field(default=0, ge=0)
-    completion_tokens: int = Field(default=0, ge=0)
-
-
-def reply_cap(max_tokens: int) -> int:
-    """The longest answer (in characters) a request of ``max_tokens`` is allowed."""
-    return max(1, max_tokens) * CHARS_PER_TOKEN_MAX + REPLY_SLACK
 
 
 class LLMError(Exception):
@@ -351,20 +335,7 @@ class LLMClient:
     @staticmethod
     def _counted(usage: Any, messages: list[dict[str, str]], text: str,
                  max_tokens: int) -> Completion:
-        """The completion with believable token counts: a server's own numbers when they
-        are whole and not negative, clamped to what the request could have cost; an
-        estimate (about four characters a token) when it sent none or nonsense."""
-        prompt_chars = sum(len(m.get("content") or "") for m in messages)
-        estimate = _Usage(prompt_tokens=prompt_chars // 4, completion_tokens=len(text) // 4 + 1)
-        counts = estimate
-        if usage is not None:
-            try:
-                counts = _Usage(prompt_tokens=getattr(usage, "prompt_tokens", 0),
-                                completion_tokens=getattr(usage, "completion_tokens", 0))
-            except ValidationError:
-                pass
-        return Completion(text, min(counts.prompt_tokens, prompt_chars + PROMPT_TOKENS_SLACK),
-                          min(counts.completion_tokens, max(1, max_tokens)))
+        return Completion(text, *believable_counts(usage, messages, text, max_tokens))
 
     def _downgrade(self, exc: openai.APIStatusError, sent: str) -> bool:
         """Detect 'this server does not do json_schema' (llama-cpp-python) and adapt.

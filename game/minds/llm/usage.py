@@ -1,0 +1,50 @@
+"""How much a model's answer may be: its length and the token counts a server claims.
+
+A server's numbers are not trusted. A reply longer than its request's ``max_tokens``
+could produce is refused before it is parsed or recorded (an 8 MB tail once made a save
+exceed its own size limit), and token counts are validated and clamped to what the
+request could have cost (``prompt_tokens = 2**62`` once overflowed the counters, and
+every later save failed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CHARS_PER_TOKEN_MAX = 16  # no tokenizer makes tokens longer than this, on average
+REPLY_SLACK = 512  # characters of JSON and white space an answer may add to its tokens
+PROMPT_TOKENS_SLACK = 256  # chat-template tokens a server may add to a prompt
+CHARS_PER_TOKEN = 4  # the usual average, for an estimate when a server sends no counts
+
+
+class _Usage(BaseModel):
+    """A server's token counts, as far as they are believable (whole, not negative)."""
+
+    model_config = ConfigDict(strict=True)
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+
+
+def reply_cap(max_tokens: int) -> int:
+    """The longest answer (in characters) a request of ``max_tokens`` is allowed."""
+    return max(1, max_tokens) * CHARS_PER_TOKEN_MAX + REPLY_SLACK
+
+
+def believable_counts(usage: Any, messages: list[dict[str, str]], text: str,
+                      max_tokens: int) -> tuple[int, int]:
+    """(prompt, completion) tokens: the server's own numbers when they are whole and not
+    negative, clamped to what the request could have cost; an estimate when it sent
+    none, or nonsense."""
+    prompt_chars = sum(len(m.get("content") or "") for m in messages)
+    counts = _Usage(prompt_tokens=prompt_chars // CHARS_PER_TOKEN,
+                    completion_tokens=len(text) // CHARS_PER_TOKEN + 1)
+    if usage is not None:
+        try:
+            counts = _Usage(prompt_tokens=getattr(usage, "prompt_tokens", 0),
+                            completion_tokens=getattr(usage, "completion_tokens", 0))
+        except ValidationError:
+            pass
+    return (min(counts.prompt_tokens, prompt_chars + PROMPT_TOKENS_SLACK),
+            min(counts.completion_tokens, max(1, max_tokens)))
