@@ -37,7 +37,7 @@ from .breaker import Breaker
 from .config import LLMConfig
 from .loop import CLOSE_SECONDS, LoopThread
 from .redact import scrub, scrub_growing
-from .usage import believable_counts, reply_cap
+from .usage import believable_counts, body_cap, read_completion, reply_cap
 
 log = logging.getLogger("game.minds.llm")
 
@@ -269,15 +269,25 @@ class LLMClient:
 
     async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                     max_tokens: int, mode: str) -> Completion:
-        resp = await self._api().chat.completions.create(
-            **self._request(messages, schema, name, max_tokens, mode))
+        # read as a stream of bytes, so a body of any size costs no more than the cap
+        async with self._api().chat.completions.with_streaming_response.create(
+                **self._request(messages, schema, name, max_tokens, mode)) as raw:
+            body = bytearray()
+            async for piece in raw.iter_bytes():
+                body += piece
+                if len(body) > body_cap(max_tokens):
+                    self.errors["too long"] += 1
+                    raise BadAnswer("answer too long")
         self.breaker.succeeded()
+        resp = read_completion(bytes(body))
+        if resp is None:
+            self.errors["other"] += 1
+            raise BadAnswer("unreadable answer")
         if not resp.choices:
             self.errors["empty"] += 1
             raise BadAnswer("empty answer (no choices)")
-        choice = resp.choices[0]
-        message = choice.message
-        if getattr(message, "refusal", None):
+        message = resp.choices[0].message
+        if message.refusal:
             self.errors["refusal"] += 1
             raise BadAnswer("refusal")
         text = self._bounded(message.content or "", max_tokens)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CHARS_PER_TOKEN_MAX = 16  # no tokenizer makes tokens longer than this, on average
 REPLY_SLACK = 512  # characters of JSON and white space an answer may add to its tokens
 PROMPT_TOKENS_SLACK = 256  # chat-template tokens a server may add to a prompt
+BYTES_PER_CHAR_MAX = 6  # a character JSON-escaped as \\uXXXX
+ENVELOPE_BYTES = 16 * 1024  # ids, usage, logprobs: what surrounds the answer in a body
 CHARS_PER_TOKEN = 4  # the usual average, for an estimate when a server sends no counts
 
 
@@ -32,6 +34,45 @@ def reply_cap(max_tokens: int) -> int:
     return max(1, max_tokens) * CHARS_PER_TOKEN_MAX + REPLY_SLACK
 
 
+def body_cap(max_tokens: int) -> int:
+    """The largest response body (bytes) worth reading for a request of ``max_tokens``."""
+    return reply_cap(max_tokens) * BYTES_PER_CHAR_MAX + ENVELOPE_BYTES
+
+
+class _Message(BaseModel):
+    content: str | None = None
+    refusal: str | None = None
+
+    @field_validator("content", "refusal", mode="before")
+    @classmethod
+    def _text_or_nothing(cls, value: Any) -> Any:
+        return value if isinstance(value, str) else None
+
+
+class _Choice(BaseModel):
+    message: _Message = Field(default_factory=_Message)
+
+
+class Answered(BaseModel):
+    """The parts of a chat completion the game reads (anything else is ignored)."""
+
+    choices: list[_Choice] = Field(default_factory=list)
+    usage: dict[str, Any] | None = None
+
+    @field_validator("usage", mode="before")
+    @classmethod
+    def _map_or_nothing(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else None
+
+
+def read_completion(body: bytes) -> Answered | None:
+    """A chat completion body, or None if it is not one."""
+    try:
+        return Answered.model_validate_json(body)
+    except ValidationError:
+        return None
+
+
 def believable_counts(usage: Any, messages: list[dict[str, str]], text: str,
                       max_tokens: int) -> tuple[int, int]:
     """(prompt, completion) tokens: the server's own numbers when they are whole and not
@@ -40,10 +81,12 @@ def believable_counts(usage: Any, messages: list[dict[str, str]], text: str,
     prompt_chars = sum(len(m.get("content") or "") for m in messages)
     counts = _Usage(prompt_tokens=prompt_chars // CHARS_PER_TOKEN,
                     completion_tokens=len(text) // CHARS_PER_TOKEN + 1)
-    if usage is not None:
+    if isinstance(usage, BaseModel):
+        usage = usage.model_dump()
+    if isinstance(usage, dict):
         try:
-            counts = _Usage(prompt_tokens=getattr(usage, "prompt_tokens", 0),
-                            completion_tokens=getattr(usage, "completion_tokens", 0))
+            counts = _Usage(prompt_tokens=usage.get("prompt_tokens", 0),
+                            completion_tokens=usage.get("completion_tokens", 0))
         except ValidationError:
             pass
     return (min(counts.prompt_tokens, prompt_chars + PROMPT_TOKENS_SLACK),
