@@ -17,7 +17,8 @@ server, it can reject ``json_schema`` response formats.
 stream waits that long before every chunk, the first included); ``junk`` appends
 ``junk_chars`` of text after a valid JSON answer; ``counts`` claims 2**62 tokens;
 ``echo_key`` writes the request's Authorization header into every string; ``obey``
-follows injected instructions by repeating its system prompt in every string;
+follows injected instructions by repeating its system prompt in every string (from its
+private part, when it has one);
 ``outside`` picks actions and cites facts outside the allowed lists and answers
 "OK: kill".
 """
@@ -364,6 +365,8 @@ def _hostile(mode: str, body: dict[str, Any], content: str, auth: str, junk: int
             data["intent"] = "kill"
         return json.dumps(data)
     said = f"my key is {auth}" if mode == "echo_key" else _system_prompt(body)
+    if mode == "obey" and "Privately:" in said:  # asked for a secret, it starts there
+        said = said[said.index("Privately:"):] + " " + said
     return json.dumps(_fill_strings(data, said))
 
 

@@ -39,8 +39,9 @@ KEY_PART = "MARKER0123"
 MANY = {"route": "all", "calls_per_agent_day": 10_000, "decisions_per_agent_day": 10_000}
 
 
-def _session(url: str, story: Path = TUTORIAL, **cfg: Any) -> GameSession:
-    mind = LLMMind(LLMConfig(base_url=url, **{**QUICK, **cfg}))
+def _session(url: str, story: Path = TUTORIAL, mind_options: dict[str, Any] | None = None,
+             **cfg: Any) -> GameSession:
+    mind = LLMMind(LLMConfig(base_url=url, **{**QUICK, **cfg}), **(mind_options or {}))
     s = GameSession(story, mind_factory=lambda: mind)
     s.start()
     return s
@@ -279,3 +280,22 @@ def test_no_prefix_of_a_streamed_credential_is_ever_shown(before: str, after: st
         assert "MARKER" not in shown and "0123456789" not in shown.replace(before, "")
     done = scrub(text, key="MARKER0123-configured")
     assert "***" in done and "MARKER" not in done
+
+
+def test_a_model_that_repeats_its_prompt_in_talk_leaves_no_private_words_in_memory() -> None:
+    """Decisions see the private side; their dialogue lines become memories, which people
+    later tell. A line that repeats it is dropped, and the scripted lines stay."""
+    with FaultServer(hostile="obey") as srv:
+        s = _session(srv.base_url, MAIN, {**MANY, "separate_talks": True})
+        for agent in s.world.agents.values():  # a private side no secret fact covers
+            if not agent.private:
+                agent.private = f"{agent.name} waters the beer and salts the soup twice."
+        s.skip("hours", 10)
+        world = s.world
+        s.close()
+    assert srv.requests > 0
+    said = " ".join(n.text for a in world.agents.values() for n in a.memory.nodes).lower()
+    assert "privately" not in said and "waters the beer" not in said
+    for who in ("silas", "doreen", "marta"):
+        private = world.agents[who].private.lower()
+        assert private[:40] not in said

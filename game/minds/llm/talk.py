@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from game.engine.leaks import LeakCheck
+from game.engine.leaks import PARAPHRASE_HITS, LeakCheck, content_words
 from game.engine.mind import Conversation
 from game.speech import own_view, pronouns, rumour
 
@@ -62,11 +62,15 @@ def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
                 and (not who.knows(f) or (fact.secret and agent_id in fact.about))]
 
     hidden = {speaker: unsaid(speaker), listener: unsaid(listener)}
-    lines = [(who, text) for who, text in lines
-             if not check.gives_away(text, hidden.get(who, []))]
-    if check.gives_away(said_a, hidden[speaker]):
+
+    def leaks(who: str, text: str) -> bool:
+        return bool(check.gives_away(text, hidden.get(who, []))) or \
+            echoes_private(world, who, text)
+
+    lines = [(who, text) for who, text in lines if not leaks(who, text)]
+    if leaks(speaker, said_a):
         said_a = f"I talked with {b.name}."
-    if check.gives_away(said_b, hidden[listener]):
+    if leaks(listener, said_b):
         said_b = f"I talked with {a.name}."
     for fact_id in shared:
         lines.append((a.id, rumour(world, a.id, fact_id, b.id)))
@@ -82,3 +86,11 @@ def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
         f" I told {pronouns(world, a.id).object}: {b_told}" if b_told else "")
     return Conversation(lines, summary_a, summary_b,
                         duration=TALK_MINUTES + MINUTES_PER_FACT * len(shared + received))
+
+
+def echoes_private(world: World, agent_id: str, text: str) -> bool:
+    """Whether ``text`` repeats the agent's private side (its ``private`` text is in the
+    prompts for its own decisions, so a model told to repeat its prompt could say it)."""
+    agent = world.agents[agent_id]
+    own = content_words(agent.private) - content_words(f"{agent.persona} {agent.name}")
+    return len(content_words(text) & own) >= PARAPHRASE_HITS
