@@ -370,12 +370,14 @@ def _hostile(mode: str, body: dict[str, Any], content: str, auth: str, junk: int
     return json.dumps(_fill_strings(data, said))
 
 
+_FREE_TEXT = {"reply": 300, "text": 120, "summary_a": 120, "summary_b": 120,
+              "summary_self": 120, "summary_other": 120, "activity": 40}  # field: longest
+
+
 def _fill_strings(node: Any, text: str) -> Any:
     """Every free-text string in an answer replaced by ``text`` (ids and enums kept)."""
     if isinstance(node, dict):
-        return {k: (text[:300 if k == "reply" else 120]
-                    if k in ("reply", "text", "summary_a", "summary_b", "summary_self",
-                             "summary_other") else _fill_strings(v, text))
+        return {k: (text[:_FREE_TEXT[k]] if k in _FREE_TEXT else _fill_strings(v, text))
                 for k, v in node.items()}
     if isinstance(node, list):
         return [_fill_strings(v, text) for v in node]

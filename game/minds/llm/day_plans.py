@@ -15,6 +15,7 @@ from game.engine.planning import overlay, routine_plan
 
 from . import prompts, schemas
 from .resolver import Request
+from .talk import unsayable
 
 if TYPE_CHECKING:
     from game.engine.world import World
@@ -57,13 +58,18 @@ def plan_request(world: World, agent_id: str, day: int
     return blocks, Request("plan", agent_id, world.now, msgs, model, schema, check)
 
 
-def with_outing(blocks: list[PlanBlock], day: int, answer: Any) -> list[PlanBlock]:
-    """The routine with the model's outing laid over it (unchanged if it chose none)."""
+def with_outing(world: World, agent_id: str, blocks: list[PlanBlock], day: int,
+                answer: Any) -> list[PlanBlock]:
+    """The routine with the model's outing laid over it (unchanged if it chose none).
+    The activity's words are shown to the player, so they pass the leak check too."""
     if answer.outing == "none":
         return blocks
     start = day * MINUTES_PER_DAY + answer.hour * MINUTES_PER_HOUR
-    outing = PlanBlock(start, start + MINUTES_PER_HOUR, answer.outing,
-                       answer.activity.strip() or "errand", reason="llm plan")
+    activity = answer.activity.strip()
+    if not activity or unsayable(world, agent_id, activity):
+        activity = "errand"
+    outing = PlanBlock(start, start + MINUTES_PER_HOUR, answer.outing, activity,
+                       reason="llm plan")
     return overlay(blocks, [outing])
 
 

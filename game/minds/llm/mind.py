@@ -263,7 +263,7 @@ class LLMMind:
             return blocks
         if isinstance(res, Fallback):
             return blocks
-        return day_plans.with_outing(blocks, day, res)
+        return day_plans.with_outing(world, agent_id, blocks, day, res)
 
     # ======================================================== other LLM uses
     def rate_importance(self, world: World,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from game.engine.world import World
 
 Messages = list[dict[str, str]]
+PRIVATE_LABEL = "Privately:"  # introduces the private side; in a reply it is an echo
 
 
 def player_of(world: World) -> str:
@@ -40,7 +41,7 @@ def _persona(world: World, agent_id: str, *, private: bool = True) -> str:
     if a.traits:
         parts.append(f" Traits: {', '.join(a.traits)}.")
     if private and a.private:
-        parts.append(f" Privately: {a.private}")
+        parts.append(f" {PRIVATE_LABEL} {a.private}")
     if private and a.goals:
         parts.append(f" Goals: {'; '.join(a.goals)}.")
     return "".join(parts)

@@ -16,6 +16,8 @@ from game.engine.leaks import PARAPHRASE_HITS, LeakCheck, content_words
 from game.engine.mind import Conversation
 from game.speech import own_view, pronouns, rumour
 
+from .prompts import PRIVATE_LABEL
+
 if TYPE_CHECKING:
     from game.engine.world import World
 
@@ -53,24 +55,12 @@ def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
     """The model's dialogue with the facts that pass added, word for word."""
     a, b = world.agents[speaker], world.agents[listener]
     lines, said_a, said_b = dialogue
-    check = LeakCheck.of_world(world)
     passing = set(shared) | set(received)
-
-    def unsaid(agent_id: str) -> list[str]:
-        who = world.agents[agent_id]
-        return [f for f, fact in world.facts.items() if f not in passing
-                and (not who.knows(f) or (fact.secret and agent_id in fact.about))]
-
-    hidden = {speaker: unsaid(speaker), listener: unsaid(listener)}
-
-    def leaks(who: str, text: str) -> bool:
-        return bool(check.gives_away(text, hidden.get(who, []))) or \
-            echoes_private(world, who, text)
-
-    lines = [(who, text) for who, text in lines if not leaks(who, text)]
-    if leaks(speaker, said_a):
+    lines = [(who, text) for who, text in lines
+             if who in (speaker, listener) and not unsayable(world, who, text, passing)]
+    if unsayable(world, speaker, said_a, passing):
         said_a = f"I talked with {b.name}."
-    if leaks(listener, said_b):
+    if unsayable(world, listener, said_b, passing):
         said_b = f"I talked with {a.name}."
     for fact_id in shared:
         lines.append((a.id, rumour(world, a.id, fact_id, b.id)))
@@ -88,9 +78,24 @@ def conversation(world: World, speaker: str, listener: str, dialogue: Dialogue,
                         duration=TALK_MINUTES + MINUTES_PER_FACT * len(shared + received))
 
 
+def unsayable(world: World, agent_id: str, text: str, passing: set[str] | None = None) -> bool:
+    """Whether model-written ``text`` in this agent's mouth (or plans) gives away a fact it
+    does not know, a secret about itself, or its private side; ``passing``: facts the
+    engine has chosen to pass on, which may be said."""
+    who = world.agents[agent_id]
+    hidden = [f for f, fact in world.facts.items() if f not in (passing or set())
+              and (not who.knows(f) or (fact.secret and agent_id in fact.about))]
+    return bool(LeakCheck.of_world(world).gives_away(text, hidden)) or \
+        echoes_private(world, agent_id, text)
+
+
 def echoes_private(world: World, agent_id: str, text: str) -> bool:
     """Whether ``text`` repeats the agent's private side (its ``private`` text is in the
     prompts for its own decisions, so a model told to repeat its prompt could say it)."""
     agent = world.agents[agent_id]
+    if not agent.private:
+        return False
+    if PRIVATE_LABEL.lower() in text.lower():
+        return True  # the prompt itself, repeated
     own = content_words(agent.private) - content_words(f"{agent.persona} {agent.name}")
     return len(content_words(text) & own) >= PARAPHRASE_HITS
