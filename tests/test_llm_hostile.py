@@ -90,7 +90,8 @@ def test_junk_after_the_json_is_refused_and_never_recorded(junk: int, tmp_path: 
 def test_exactly_one_json_value_is_parsed() -> None:
     model = answer_model([])
     assert parse(model, '{"cited_facts": [], "reply": "Hello."}').reply == "Hello."  # type: ignore[attr-defined]
-    assert parse(model, '```json\n{"reply": "Hi."}\n```').reply == "Hi."  # type: ignore[attr-defined]
+    assert parse(model, '```json\n{"cited_facts": [], "reply": "Hi."}\n```'
+                 ).reply == "Hi."  # type: ignore[attr-defined]
     for bad in ['{"reply": "Hi."} {"reply": "Bye."}', '{"reply": "Hi."} and more',
                 '{"reply": "a"} }', "[" * 100_000, '{"reply": 1' + "0" * 5000 + "}"]:
         with pytest.raises(ValueError):

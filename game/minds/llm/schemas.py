@@ -91,8 +91,9 @@ def importance_model(n: int) -> type[BaseModel]:
 def answer_model(fact_ids: list[str]) -> type[BaseModel]:
     """An in-character reply that may cite only ``fact_ids``."""
     cited = _list_of(_literal(fact_ids)) if fact_ids else list[str]
-    limit: Any = Field(default_factory=list, max_length=len(fact_ids))
-    # cited_facts first: a streamed answer is checked before any of its reply is shown
+    limit: Any = Field(max_length=len(fact_ids))
+    # cited_facts first, and required (so a grammar-constrained model writes it first): a
+    # streamed answer is checked before any of its reply is shown
     return create_model("Answer", __config__=_STRICT,
                         cited_facts=(cited, limit),
                         reply=(str, Field(min_length=1, max_length=REPLY_CHARS)))
