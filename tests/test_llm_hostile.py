@@ -206,8 +206,8 @@ def test_the_old_personas_are_flagged_by_the_validator(tmp_path: Path) -> None:
            "marta": "The herbalist. Dreamy, kind, forgetful, and keeping poisons she has no "
                     "licence for in a drawer with a weak lock."}
     for who, persona in old.items():
-        text = re.sub(rf'(id = "{who}"\nname = "[^"]*"\npersona = )"[^"]*"',
-                      lambda m, p=persona: f'{m[1]}"{p}"', text)
+        head = rf'(id = "{who}"\nname = "[^"]*"\n(?:pronouns = "[^"]*"\n)?persona = )'
+        text = re.sub(head + r'"[^"]*"', lambda m, p=persona: f'{m[1]}"{p}"', text)
     story = tmp_path / "old.toml"
     story.write_text(text, encoding="utf-8")
     flagged = [w for w in load_story(story).warnings if "protected fact" in w.message]
