@@ -1,9 +1,19 @@
-"""Conversation and gossip between co-located agents.
+"""Conversation, gossip and discretion between co-located agents.
 
-Which facts pass on depends on the fact's importance and the speaker's affinity
-for the listener; a speaker never repeats a fact to someone it already told, and
-never volunteers a secret about itself. Both sides remember the exchange, and
-bystanders may overhear an important fact.
+What a speaker brings up comes from memory: only facts that turn up when it
+recalls what it knows about the listener (recency, importance, relevance) are
+candidates, so facts never recalled fade from talk. Two gates come next:
+- stake: nobody volunteers what incriminates themselves or someone they hold
+  dear, unless the fact says its subjects would (``volunteers``);
+- secrecy: a secret goes only to the story's ``confidants``.
+A candidate that passes is told with a chance that is the product of its
+importance (linear, so diffusion rises smoothly with it), the speaker's trust in
+the listener, the listener's interest (facts about people they know) and its
+novelty (it goes stale with age, and each retelling makes the next rarer).
+
+Talking makes strangers acquaintances and moves affinity with what was said:
+a shared secret draws two people together, an accusation cools the listener
+towards the accused, and a warning warms them to whoever gave it.
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .memory import MAX_IMPORTANCE
-from .model import Agent
+from .model import Agent, Fact, Relationship
 
 if TYPE_CHECKING:
     from .world import World
@@ -19,29 +29,87 @@ if TYPE_CHECKING:
 OVERHEAR_CHANCE = 0.25
 MAX_FACTS_PER_TALK = 2
 TALK_IMPORTANCE = 2  # of a conversation that passed on nothing more important
-CONFIDANT_AFFINITY = 0.5  # a secret about someone else is told only to a listener liked this much
+RECALL_IN_TALK = 8  # memories a speaker recalls about a listener, looking for news
+ALLY_AFFINITY = 0.5  # someone liked this much is protected like oneself
+TRUST_BASE = 0.35  # trust in a stranger; affinity 1 gives full trust, -1 almost none
+MIN_TRUST = 0.05
+STRANGER_INTEREST = 0.45  # a fact about people the listener does not know
+SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
+OPEN_INTEREST = 0.7  # a fact about nobody in particular
+STALE_HALF_LIFE_MINUTES = 18 * 60  # news loses half its pull in this time
+RETELL_DAMPING = 0.6  # the n-th retelling is 1 / (1 + n * this) as likely
+ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
+ACQUAINTANCE_AFFINITY = 0.05
 AFFINITY_PER_TALK = 0.02  # talking warms both sides a little, up to 1.0
+AFFINITY_PER_SECRET = 0.1  # sharing a secret draws both together
+AFFINITY_PER_ACCUSATION = 0.15  # hearing an important accusation cools the listener on the accused
+AFFINITY_PER_WARNING = 0.03  # and warms them to the teller
+AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on the teller
+
+
+def recall_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
+    """Facts the speaker could tell the listener and recalls when it thinks of them, most
+    salient first. Retrieval is skipped when nothing could be told anyway (it is the
+    costly part of a conversation)."""
+    tellable = {f for f in speaker.known_facts
+                if may_tell(world, speaker, listener, world.facts[f])}
+    if not tellable:
+        return []
+    found: list[str] = []
+    for node in speaker.memory.retrieve(listener.id, world.now, k=RECALL_IN_TALK):
+        for fact_id in (node.object, *node.tags):
+            if fact_id in tellable and fact_id not in found:
+                found.append(fact_id)
+    return found
+
+
+def may_tell(world: World, speaker: Agent, listener: Agent, fact: Fact) -> bool:
+    """The gates: not back to its source or someone already told, stake and secrecy."""
+    if speaker.known_facts[fact.id][1] == listener.id \
+            or listener.id in speaker.told.get(fact.id, ()):
+        return False
+    if fact.secret:
+        return listener.id in fact.confidants
+    if fact.volunteers:
+        return True
+    return not any(x == speaker.id or speaker.affinity(x) >= ALLY_AFFINITY
+                   for x in fact.incriminates)
+
+
+def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact) -> float:
+    """How likely the speaker passes on a fact that got through the gates."""
+    importance = fact.importance / MAX_IMPORTANCE
+    trust = max(MIN_TRUST, min(1.0, TRUST_BASE + (1 - TRUST_BASE) * speaker.affinity(listener.id)))
+    return importance * trust * interest(listener, fact) * novelty(world, speaker, fact)
+
+
+def interest(listener: Agent, fact: Fact) -> float:
+    """Facts about people the listener knows interest them most."""
+    if not fact.about:
+        return OPEN_INTEREST
+    if listener.id in fact.about:
+        return SELF_INTEREST
+    return 1.0 if any(x in listener.relationships for x in fact.about) else STRANGER_INTEREST
+
+
+def novelty(world: World, speaker: Agent, fact: Fact) -> float:
+    """An event stays news until it is over; other news goes stale with age."""
+    since = speaker.known_facts[fact.id][0]
+    if fact.event is not None:
+        since = max(since, fact.event.ends) if world.now >= fact.event.ends else world.now
+    age = max(0, world.now - since)
+    retold = len(speaker.told.get(fact.id, ()))
+    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * retold)
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
-    affinity = speaker.affinity(listener.id)
-    ranked = sorted(
-        speaker.known_facts.items(),
-        key=lambda kv: (-world.facts[kv[0]].importance, -kv[1][0], kv[0]),
-    )
     chosen: list[str] = []
-    for fact_id, (_, source) in ranked:
+    for fact_id in recall_facts(world, speaker, listener):
         if len(chosen) >= MAX_FACTS_PER_TALK:
             break
         fact = world.facts[fact_id]
-        if source == listener.id or listener.id in speaker.told.get(fact_id, ()):
-            continue
-        if fact.secret and (speaker.id in fact.about or listener.id in fact.about
-                            or affinity < CONFIDANT_AFFINITY):
-            continue
-        chance = (fact.importance / MAX_IMPORTANCE) * (0.4 + 0.6 * max(0.0, affinity))
-        if world.rng.random() < chance:
+        if world.rng.random() < tell_chance(world, speaker, listener, fact):
             chosen.append(fact_id)
     return chosen
 
@@ -63,9 +131,10 @@ def converse(world: World, a: Agent, b: Agent) -> int:
                      predicate="talked_with", obj=b.id, tags=(a.id, "talk", *shared, *received))
     for x, y in ((a, b), (b, a)):
         x.last_talk[y.id] = world.now
-        rel = x.relationships.get(y.id)
-        if rel is not None:
-            rel.affinity = min(1.0, rel.affinity + AFFINITY_PER_TALK)
+        shift(x, y.id, AFFINITY_PER_TALK)
+    for speaker, listener, facts in ((a, b, shared), (b, a, received)):
+        for fact_id in facts:
+            _react(world, speaker, listener, world.facts[fact_id])
     world.emit("talk", a.id, here, {
         "with": b.id, "facts": shared + received, "importance": TALK_IMPORTANCE,
         "text": f"{a.name} talked with {b.name}",
@@ -79,6 +148,30 @@ def converse(world: World, a: Agent, b: Agent) -> int:
     if not b.controlled:
         world.interrupt(b, world.now + duration)
     return duration
+
+
+def shift(agent: Agent, other: str, delta: float) -> None:
+    """Move ``agent``'s affinity for ``other``, making them acquainted if they were not."""
+    rel = agent.relationships.get(other)
+    if rel is None:
+        rel = agent.relationships[other] = Relationship(ACQUAINTANCE_AFFINITY, ACQUAINTANCE)
+    rel.affinity = max(-1.0, min(1.0, rel.affinity + delta))
+
+
+def _react(world: World, speaker: Agent, listener: Agent, fact: Fact) -> None:
+    """What hearing a fact does to how the listener feels about the teller and its subjects."""
+    weight = fact.importance / MAX_IMPORTANCE
+    if fact.secret:
+        shift(speaker, listener.id, AFFINITY_PER_SECRET)
+        shift(listener, speaker.id, AFFINITY_PER_SECRET)
+    accused = [x for x in fact.incriminates if x in world.agents]
+    if listener.id in accused:
+        shift(listener, speaker.id, -AFFINITY_ACCUSED * weight)
+    elif accused:
+        shift(listener, speaker.id, AFFINITY_PER_WARNING * weight)
+    for x in accused:
+        if x != listener.id and x in listener.relationships:
+            shift(listener, x, -AFFINITY_PER_ACCUSATION * weight)
 
 
 def _pass_fact(world: World, speaker: Agent, listener: Agent, fact_id: str) -> None:
