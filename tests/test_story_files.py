@@ -259,6 +259,10 @@ def test_main_story_strategies_lead_to_different_fates() -> None:
         return None
 
     def inform_on_silas(s, both: bool = False) -> None:
+        if both:  # Tobiah, who sees the towpath at dawn, keeps it to himself till asked
+            s.skip("until", _day_time(s, 5, "08:00"))
+            s.do(Command("go", target="lock"))
+            s.do(Command("ask", target="tobiah", topic="person", arg="doreen"))
         s.skip("until", _day_time(s, 5, "11:30"))
         s.do(Command("go", target="tavern"))
         s.do(Command("ask", target="rosa", topic="person", arg="silas"))

@@ -36,8 +36,8 @@ MIN_TRUST = 0.05
 STRANGER_INTEREST = 0.45  # a fact about people the listener does not know
 SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
 OPEN_INTEREST = 0.7  # a fact about nobody in particular
-STALE_HALF_LIFE_MINUTES = 18 * 60  # news loses half its pull in this time
-RETELL_DAMPING = 0.6  # the n-th retelling is 1 / (1 + n * this) as likely
+STALE_HALF_LIFE_MINUTES = 12 * 60  # news loses half its pull in this time
+RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
 ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
 ACQUAINTANCE_AFFINITY = 0.05
 AFFINITY_PER_TALK = 0.02  # talking warms both sides a little, up to 1.0
@@ -93,11 +93,11 @@ def interest(listener: Agent, fact: Fact) -> float:
 
 
 def novelty(world: World, speaker: Agent, fact: Fact) -> float:
-    """An event stays news until it is over; other news goes stale with age."""
-    since = speaker.known_facts[fact.id][0]
-    if fact.event is not None:
-        since = max(since, fact.event.ends) if world.now >= fact.event.ends else world.now
-    age = max(0, world.now - since)
+    """News goes stale with age (an event once it is over, at once), and each retelling
+    makes the next rarer."""
+    if fact.event is not None and world.now >= fact.event.ends:
+        return 0.0
+    age = max(0, world.now - speaker.known_facts[fact.id][0])
     retold = len(speaker.told.get(fact.id, ()))
     return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * retold)
 
