@@ -19,8 +19,6 @@ from typing import Any
 HERE = Path(__file__).parent
 WALK_UNITS = 40  # map units walked in a minute
 
-Person = tuple[str, str, str, str, str, list[tuple[str, str, str, str, str]]]
-# (id, name, role, pronouns-free persona tail, home, routine[(days, start, end, location, activity)])
 
 
 def _q(text: str) -> str:
@@ -160,7 +158,7 @@ def smallville() -> dict[str, Any]:
     ]
     evenings = ["rose_and_crown", "hobbs_cafe", "johnson_park", "willows_market"]
     people = []
-    for i, (pid, name, role, home, work, act, lunch, hours, wake, sleep) in enumerate(p):
+    for i, (pid, name, role, home, work, act, _lunch, hours, wake, sleep) in enumerate(p):
         start, end = hours.split("-")
         routine = [(wk, start, end, work, act),
                    ("daily", "12:00", "13:00", "hobbs_cafe" if i % 3 else "willows_market",
