@@ -1,15 +1,17 @@
 """Conversation, gossip and discretion between co-located agents.
 
 What a speaker brings up comes from memory: only facts that turn up when it
-recalls what it knows about the listener (recency, importance, relevance) are
-candidates, so facts never recalled fade from talk. Two gates come next:
+recalls, cued by the listener and the news it carries, its best memories
+(recency, importance, relevance) are candidates, so news that is never recalled
+fades from talk behind fresher and weightier things. Two gates come first:
 - stake: nobody volunteers what incriminates themselves or someone they hold
   dear, unless the fact says its subjects would (``volunteers``);
 - secrecy: a secret goes only to the story's ``confidants``.
 A candidate that passes is told with a chance that is the product of its
-importance (linear, so diffusion rises smoothly with it), the speaker's trust in
-the listener, the listener's interest (facts about people they know) and its
-novelty (it goes stale with age, and each retelling makes the next rarer).
+importance (linear from a small floor, so diffusion rises smoothly with it), the
+speaker's trust in the listener, the listener's interest (facts about people they
+know) and its novelty (it goes stale with age, an event once it is over, and each
+retelling makes the next rarer). A host invites anyone to their own event.
 
 Talking makes strangers acquaintances and moves affinity with what was said:
 a shared secret draws two people together, an accusation cools the listener
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .memory import MAX_IMPORTANCE
+from .memory import MAX_IMPORTANCE, QUERY_TERMS
 from .model import Agent, Fact, Relationship
 
 if TYPE_CHECKING:
@@ -29,9 +31,10 @@ if TYPE_CHECKING:
 OVERHEAR_CHANCE = 0.25
 MAX_FACTS_PER_TALK = 2
 TALK_IMPORTANCE = 2  # of a conversation that passed on nothing more important
+IMPORTANCE_FLOOR = 0.1  # the pull of the least important news, of the most important's 1.0
 RECALL_IN_TALK = 8  # memories a speaker recalls about a listener, looking for news
 ALLY_AFFINITY = 0.5  # someone liked this much is protected like oneself
-TRUST_BASE = 0.35  # trust in a stranger; affinity 1 gives full trust, -1 almost none
+TRUST_BASE = 0.25  # trust in a stranger; affinity 1 gives full trust, -1 almost none
 MIN_TRUST = 0.05
 STRANGER_INTEREST = 0.45  # a fact about people the listener does not know
 SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
@@ -51,12 +54,15 @@ def recall_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker could tell the listener and recalls when it thinks of them, most
     salient first. Retrieval is skipped when nothing could be told anyway (it is the
     costly part of a conversation)."""
-    tellable = {f for f in speaker.known_facts
-                if may_tell(world, speaker, listener, world.facts[f])}
+    tellable = sorted((f for f in speaker.known_facts
+                       if may_tell(world, speaker, listener, world.facts[f])),
+                      key=lambda f: (-world.facts[f].importance, -speaker.known_facts[f][0], f))
     if not tellable:
         return []
+    # The cue: the listener, and the news the speaker carries (fact ids are memory tags).
+    cue = (listener.id, *tellable[:QUERY_TERMS - 1])
     found: list[str] = []
-    for node in speaker.memory.retrieve(listener.id, world.now, k=RECALL_IN_TALK):
+    for node in speaker.memory.retrieve("", world.now, k=RECALL_IN_TALK, tags=cue):
         for fact_id in (node.object, *node.tags):
             if fact_id in tellable and fact_id not in found:
                 found.append(fact_id)
@@ -78,8 +84,10 @@ def may_tell(world: World, speaker: Agent, listener: Agent, fact: Fact) -> bool:
 
 def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact) -> float:
     """How likely the speaker passes on a fact that got through the gates."""
-    importance = fact.importance / MAX_IMPORTANCE
+    importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
     trust = max(MIN_TRUST, min(1.0, TRUST_BASE + (1 - TRUST_BASE) * speaker.affinity(listener.id)))
+    if fact.event is not None and fact.event.host == speaker.id:
+        trust = 1.0  # a host invites anyone
     return importance * trust * interest(listener, fact) * novelty(world, speaker, fact)
 
 
