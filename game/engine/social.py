@@ -50,22 +50,20 @@ AFFINITY_PER_WARNING = 0.03  # and warms them to the teller
 AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on the teller
 
 
-def recall_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
-    """Facts the speaker could tell the listener and recalls when it thinks of them, most
-    salient first. Retrieval is skipped when nothing could be told anyway (it is the
-    costly part of a conversation)."""
-    tellable = sorted((f for f in speaker.known_facts
-                       if may_tell(world, speaker, listener, world.facts[f])),
-                      key=lambda f: (-world.facts[f].importance, -speaker.known_facts[f][0], f))
-    if not tellable:
-        return []
-    # The cue: the listener, and the news the speaker carries (fact ids are memory tags).
-    cue = (listener.id, *tellable[:QUERY_TERMS - 1])
-    found: list[str] = []
-    for node in speaker.memory.retrieve("", world.now, k=RECALL_IN_TALK, tags=cue):
-        for fact_id in (node.object, *node.tags):
-            if fact_id in tellable and fact_id not in found:
-                found.append(fact_id)
+def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
+    """Facts that pass the gates, weightiest and freshest first."""
+    known = speaker.known_facts
+    return sorted((f for f in known if may_tell(world, speaker, listener, world.facts[f])),
+                  key=lambda f: (-world.facts[f].importance, -known[f][0], f))
+
+
+def recall_facts(world: World, speaker: Agent, listener: Agent, cue: list[str]) -> set[str]:
+    """Which of the facts in ``cue`` the speaker recalls when it thinks of the listener and
+    of them: those whose memories are among its best (recency, importance, relevance)."""
+    tags = (listener.id, *cue[:QUERY_TERMS - 1])
+    found: set[str] = set()
+    for node in speaker.memory.retrieve("", world.now, k=RECALL_IN_TALK, tags=tags):
+        found.update(f for f in (node.object, *node.tags) if f in cue)
     return found
 
 
@@ -112,14 +110,12 @@ def novelty(world: World, speaker: Agent, fact: Fact) -> float:
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
-    chosen: list[str] = []
-    for fact_id in recall_facts(world, speaker, listener):
-        if len(chosen) >= MAX_FACTS_PER_TALK:
-            break
-        fact = world.facts[fact_id]
-        if world.rng.random() < tell_chance(world, speaker, listener, fact):
-            chosen.append(fact_id)
-    return chosen
+    willing = [f for f in tellable(world, speaker, listener)
+               if world.rng.random() < tell_chance(world, speaker, listener, world.facts[f])]
+    if not willing:
+        return []  # nothing to say: no need to search memory (the costly part of a talk)
+    recalled = recall_facts(world, speaker, listener, willing)
+    return [f for f in willing if f in recalled][:MAX_FACTS_PER_TALK]
 
 
 def converse(world: World, a: Agent, b: Agent) -> int:

@@ -69,6 +69,9 @@ class World:
         self.agents: dict[str, Agent] = {agent.id: agent for agent in self._order}
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
+        self._residents: dict[str, list[Agent]] = {  # owners and those who live there
+            loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]
+            for loc in self.locations.values()}
         self.reindex_occupants()
         self.pending = DecisionQueue(self._order)
         for agent in self._order:
@@ -133,10 +136,10 @@ class World:
         if location_id in (agent.home, agent.work) or agent.id in loc.owners:
             return True
         if loc.kind == "private":  # in company: a resident is in, or walks in with them
-            return any(ag.alive and (ag.id in loc.owners or ag.home == location_id) and (
+            return any(ag.alive and (
                 ag.location == location_id
                 or (ag.location is None and ag.travel_to == location_id and ag.action_end == at))
-                for ag in self.order)
+                for ag in self._residents[location_id])
         return loc.is_open(at % MINUTES_PER_DAY)
 
     def allowed_actions(self, agent_id: str) -> list[Action]:
