@@ -1,6 +1,6 @@
 """The Generative Agents diffusion experiment (Park et al. 2023, section 7) on our towns.
 
-Run: .venv/bin/python bench/social.py [--seeds 10] [--town bench/towns/harbour.toml ...]
+Run: .venv/bin/python bench/social.py [--seeds 10] [--sweep-seeds 20] [--town FILE ...]
 
 Each town (bench/towns/*.toml, 25 people) runs 2 game days with the default scripted
 minds and engine defaults; two facts start with one person each: an election
@@ -8,7 +8,8 @@ candidacy, and a party (an event with a place and a window on day 2). Printed pe
 town, averaged over seeds: the share of the town that knows each fact at the end of
 day 1 and day 2, relationship-network density at the start and the end, how many
 of those who knew of the party before it began came to it, wall time, and an
-importance sweep (the candidacy re-run at importance 1..10).
+importance sweep (the candidacy re-run at importance 1..10, over more seeds: a single
+run either takes off or fizzles, so a mean over few seeds jumps about).
 
 Targets (the paper's figures inside each band): candidacy 20-45%, party 35-70%,
 density at least doubles, attendance 25-60%, sweep rising with no step over 25 points.
@@ -108,7 +109,7 @@ def with_importance(spec: dict[str, Any], fact_id: str, importance: int) -> dict
     return spec
 
 
-def report(console: Console, path: Path, seeds: list[int], sweep: bool) -> None:
+def report(console: Console, path: Path, seeds: list[int], sweep_seeds: list[int]) -> None:
     spec = town_spec(path)
     runs = [run(spec, seed) for seed in seeds]
     facts = list(runs[0].known)
@@ -136,18 +137,18 @@ def report(console: Console, path: Path, seeds: list[int], sweep: bool) -> None:
     table.add_row("wall time per 2-day run", f"{statistics.mean(seconds):.2f} s "
                   f"(max {max(seconds):.2f})", "")
     console.print(table)
-    if not sweep:
+    if not sweep_seeds:
         return
     cand = facts[0]
     sweep_table = Table(title=f"{spec['title']}: importance sweep of {cand!r}, known at end "
-                              f"of day {DAYS} (mean of {len(seeds)} seeds)")
+                              f"of day {DAYS} (mean of {len(sweep_seeds)} seeds)")
     sweep_table.add_column("importance", justify="right")
     sweep_table.add_column("known", justify="right")
     sweep_table.add_column("step", justify="right")
     last = None
     for importance in range(1, 11):
         varied = with_importance(spec, cand, importance)
-        mean = statistics.mean(run(varied, seed).known[cand][-1] for seed in seeds)
+        mean = statistics.mean(run(varied, seed).known[cand][-1] for seed in sweep_seeds)
         step = "" if last is None else f"{mean - last:+.1f}"
         sweep_table.add_row(str(importance), f"{mean:.1f}%", step)
         last = mean
@@ -159,12 +160,15 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--town", action="append", type=Path,
                         help="a 25-person story file (default: every town in bench/towns)")
-    parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--sweep-seeds", type=int, default=20,
+                        help="seeds per importance level (0: no sweep); one run is all-or-"
+                        "little, so the sweep's means need more seeds than the table's")
     args = parser.parse_args()
     console = Console()
     t0 = time.perf_counter()
     for path in args.town or TOWNS:
-        report(console, path, list(range(1, args.seeds + 1)), not args.no_sweep)
+        report(console, path, list(range(1, args.seeds + 1)),
+               list(range(1, args.sweep_seeds + 1)))
     console.print(f"total wall time {time.perf_counter() - t0:.1f} s")
 
 
