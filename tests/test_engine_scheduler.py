@@ -30,8 +30,15 @@ class RecordingMind(ScriptedMind):
         return super().decide(world, situations)
 
 
+def _awake_at_start(spec: dict[str, Any]) -> dict[str, Any]:
+    """Everyone wakes when the town starts, so all of them decide in its first minute."""
+    for agent in spec["agents"]:
+        agent["wake"] = spec["start_time"]
+    return spec
+
+
 def test_batches_come_in_spec_order() -> None:
-    spec = synthetic_spec(8, 6, seed=3)
+    spec = _awake_at_start(synthetic_spec(8, 6, seed=3))
     mind = RecordingMind()
     world = World(spec, seed=1, mind=mind)
     world.run_until(2 * DAY)
@@ -45,7 +52,7 @@ def test_batches_come_in_spec_order() -> None:
 
 
 def test_ties_follow_spec_order_not_ids() -> None:
-    spec = synthetic_spec(8, 6, seed=3)
+    spec = _awake_at_start(synthetic_spec(8, 6, seed=3))
     spec["agents"].reverse()
     mind = RecordingMind()
     World(spec, seed=1, mind=mind).run_until(spec["start_time"])
@@ -198,7 +205,7 @@ class WalkAwayMind(ScriptedMind):
 
 
 def test_talk_to_someone_who_left_in_the_same_batch_does_not_happen() -> None:
-    spec = synthetic_spec(2, 2, seed=0)
+    spec = _awake_at_start(synthetic_spec(2, 2, seed=0))
     for agent in spec["agents"]:
         agent["home"] = agent["start_location"] = "loc1"  # both start together
     world = World(spec, seed=1, mind=WalkAwayMind())

@@ -139,12 +139,14 @@ class MemoryStream:
         weights: RetrievalWeights | None = None,
         *,
         touch: bool = True,
+        tags: tuple[str, ...] = (),
     ) -> list[MemoryNode]:
-        """The k best memories for ``query`` at time ``now``; ties go to the newer node."""
+        """The k best memories for ``query`` at time ``now``; ties go to the newer node.
+        ``tags`` are matched whole (ids such as a fact's), ahead of the query's words."""
         if not self.nodes:
             return []
         w = weights or self.weights
-        q = list(dict.fromkeys(tokenize(query)))[:QUERY_TERMS]
+        q = list(dict.fromkeys([t.lower() for t in tags] + tokenize(query)))[:QUERY_TERMS]
         relevance = self.scorer.score_recent(q, self.per_term)
         ids = {n.id for n in self.nodes[-self.recent_window:]}
         ids.update(-neg_id for _, neg_id in self._important)

@@ -19,6 +19,14 @@ DEFAULT_SLEEP = 22 * MINUTES_PER_HOUR
 DEFAULT_FACT_IMPORTANCE = 5  # of 1-10: how readily a fact is passed on
 
 
+def in_day_window(minute_of_day: int, start: int, end: int) -> bool:
+    """``start <= m < end`` on a clock face: an ``end`` at or before ``start`` wraps past
+    midnight."""
+    if end > start:
+        return start <= minute_of_day < end
+    return minute_of_day >= start or minute_of_day < end
+
+
 @dataclass
 class Location:
     id: str
@@ -51,12 +59,37 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Gathering:
+    """A fact's event: something happening at a place on one day, in a window, with a host.
+    ``day`` counts from 0 (the loop's first day); ``start``/``end`` are minutes of that day
+    (``end`` may pass midnight)."""
+
+    place: str
+    day: int
+    start: int
+    end: int
+    host: str = ""
+
+    @property
+    def begins(self) -> int:
+        return self.day * MINUTES_PER_DAY + self.start
+
+    @property
+    def ends(self) -> int:
+        return self.day * MINUTES_PER_DAY + self.end
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     text: str
     importance: int = DEFAULT_FACT_IMPORTANCE
     about: tuple[str, ...] = ()
     secret: bool = False
+    incriminates: tuple[str, ...] = ()  # whom it puts under suspicion: their stake in silence
+    confidants: tuple[str, ...] = ()  # a secret may be told to these, and to nobody else
+    volunteers: bool = False  # the people it incriminates would still bring it up
+    event: Gathering | None = None
 
 
 @dataclass
@@ -122,6 +155,11 @@ class Agent:
     controlled: bool = False  # driven from outside (the player), never by a mind
     version: int = 0  # bumps when the pending decision is replaced
     reflect_due: bool = False
+
+    def awake_at(self, minute_of_day: int) -> bool:
+        """Whether ``minute_of_day`` falls between waking and bedtime; a bedtime at or
+        before the waking time is after midnight (sleep "01:30" keeps them up till then)."""
+        return in_day_window(minute_of_day, self.wake, self.sleep)
 
     def affinity(self, other: str) -> float:
         rel = self.relationships.get(other)

@@ -1,8 +1,13 @@
 """Day plans: a routine for the weekday, overlaid by the agent's intentions.
 
 This is the rule-based planner every mind may fall back on. An intention with a
-``visit`` (location, start, end) is placed over the routine for that day, so a
-plot that needs the killer at the apothecary at noon bends the day around it.
+``visit`` (location, day, start, end) is placed over the routine of the plan that
+covers it, so a plot that needs the killer at the apothecary at noon bends that
+day around it, and a party on day 2 lands in day 2's plan only. A visit without a
+``day`` is dated to the first day it is planned into, so it happens once.
+
+A day's plan runs from waking to the next waking; a bedtime at or before the
+waking time falls after midnight, so a late sleeper's evening runs on past 00:00.
 """
 
 from __future__ import annotations
@@ -36,22 +41,32 @@ def routine_plan(world: World, agent: Agent, day: int) -> list[PlanBlock]:
             blocks.append(PlanBlock(cursor, start, agent.home, "at home"))
         blocks.append(PlanBlock(start, end, entry.location, entry.activity))
         cursor = end
-    night = base + agent.sleep if agent.sleep > agent.wake else base + MINUTES_PER_DAY
+    night = base + agent.sleep if agent.sleep > agent.wake \
+        else base + MINUTES_PER_DAY + agent.sleep
     if cursor < night:
         blocks.append(PlanBlock(cursor, night, agent.home, "at home"))
         cursor = night
-    blocks.append(PlanBlock(cursor, base + MINUTES_PER_DAY + agent.wake, agent.home, "sleep"))
-    return overlay(blocks, _intention_blocks(agent, base))
+    span_end = base + MINUTES_PER_DAY + agent.wake
+    blocks.append(PlanBlock(cursor, span_end, agent.home, "sleep"))
+    return overlay(blocks, intention_blocks(agent, day, base + agent.wake, span_end))
 
 
-def _intention_blocks(agent: Agent, base: int) -> list[PlanBlock]:
+def intention_blocks(agent: Agent, day: int, span_start: int, span_end: int
+                     ) -> list[PlanBlock]:
+    """The dated visits that fall in ``[span_start, span_end)``: the plan of ``day``."""
     out = []
     for intent in agent.intentions:
         visit = intent.get("visit")
         if not visit:
             continue
+        if visit.get("day") is None:
+            visit["day"] = day  # undated: today's, and only today's
+        base = int(visit["day"]) * MINUTES_PER_DAY
         start, end = base + visit["start"], base + visit["end"]
-        out.append(PlanBlock(start, end, visit["location"], visit.get("activity", "errand"),
+        if end <= span_start or start >= span_end:
+            continue
+        out.append(PlanBlock(max(start, span_start), min(end, span_end), visit["location"],
+                             visit.get("activity", "errand"),
                              reason=intent.get("reason", "intention")))
     return out
 

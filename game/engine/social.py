@@ -1,17 +1,29 @@
-"""Conversation and gossip between co-located agents.
+"""Conversation, gossip and discretion between co-located agents.
 
-Which facts pass on depends on the fact's importance and the speaker's affinity
-for the listener; a speaker never repeats a fact to someone it already told, and
-never volunteers a secret about itself. Both sides remember the exchange, and
-bystanders may overhear an important fact.
+What a speaker brings up comes from memory: only facts that turn up when it
+recalls, cued by the listener and the news it carries, its best memories
+(recency, importance, relevance) are candidates, so news that is never recalled
+fades from talk behind fresher and weightier things. Two gates come first:
+- stake: nobody volunteers what incriminates themselves or someone they hold
+  dear, unless the fact says its subjects would (``volunteers``);
+- secrecy: a secret goes only to the story's ``confidants``.
+A candidate that passes is told with a chance that is the product of its
+importance (linear from a small floor, so diffusion rises smoothly with it), the
+speaker's trust in the listener, the listener's interest (facts about people they
+know) and its novelty (it goes stale with age, an event once it is over, and each
+retelling makes the next rarer). A host invites anyone to their own event.
+
+Talking makes strangers acquaintances and moves affinity with what was said:
+a shared secret draws two people together, an accusation cools the listener
+towards the accused, and a warning warms them to whoever gave it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .memory import MAX_IMPORTANCE
-from .model import Agent
+from .memory import MAX_IMPORTANCE, QUERY_TERMS
+from .model import Agent, Fact, Relationship
 
 if TYPE_CHECKING:
     from .world import World
@@ -19,31 +31,91 @@ if TYPE_CHECKING:
 OVERHEAR_CHANCE = 0.25
 MAX_FACTS_PER_TALK = 2
 TALK_IMPORTANCE = 2  # of a conversation that passed on nothing more important
-CONFIDANT_AFFINITY = 0.5  # a secret about someone else is told only to a listener liked this much
+IMPORTANCE_FLOOR = 0.1  # the pull of the least important news, of the most important's 1.0
+RECALL_IN_TALK = 8  # memories a speaker recalls about a listener, looking for news
+ALLY_AFFINITY = 0.5  # someone liked this much is protected like oneself
+TRUST_BASE = 0.2  # trust in a stranger; affinity 1 gives full trust, -1 almost none
+MIN_TRUST = 0.05
+STRANGER_INTEREST = 0.3  # a fact about people the listener does not know
+SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
+OPEN_INTEREST = 0.7  # a fact about nobody in particular
+STALE_HALF_LIFE_MINUTES = 12 * 60  # news loses half its pull in this time
+RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
+ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
+ACQUAINTANCE_AFFINITY = 0.05
 AFFINITY_PER_TALK = 0.02  # talking warms both sides a little, up to 1.0
+AFFINITY_PER_SECRET = 0.1  # sharing a secret draws both together
+AFFINITY_PER_ACCUSATION = 0.15  # hearing an important accusation cools the listener on the accused
+AFFINITY_PER_WARNING = 0.03  # and warms them to the teller
+AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on the teller
+
+
+def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
+    """Facts that pass the gates, weightiest and freshest first."""
+    known = speaker.known_facts
+    return sorted((f for f in known if may_tell(world, speaker, listener, world.facts[f])),
+                  key=lambda f: (-world.facts[f].importance, -known[f][0], f))
+
+
+def recall_facts(world: World, speaker: Agent, listener: Agent, cue: list[str]) -> set[str]:
+    """Which of the facts in ``cue`` the speaker recalls when it thinks of the listener and
+    of them: those whose memories are among its best (recency, importance, relevance)."""
+    tags = (listener.id, *cue[:QUERY_TERMS - 1])
+    found: set[str] = set()
+    for node in speaker.memory.retrieve("", world.now, k=RECALL_IN_TALK, tags=tags):
+        found.update(f for f in (node.object, *node.tags) if f in cue)
+    return found
+
+
+def may_tell(world: World, speaker: Agent, listener: Agent, fact: Fact) -> bool:
+    """The gates: not back to its source or someone already told, stake and secrecy."""
+    if speaker.known_facts[fact.id][1] == listener.id \
+            or listener.id in speaker.told.get(fact.id, ()):
+        return False
+    if fact.secret:
+        return listener.id in fact.confidants
+    if fact.volunteers:
+        return True
+    return not any(x == speaker.id or speaker.affinity(x) >= ALLY_AFFINITY
+                   for x in fact.incriminates)
+
+
+def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact) -> float:
+    """How likely the speaker passes on a fact that got through the gates."""
+    importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
+    trust = max(MIN_TRUST, min(1.0, TRUST_BASE + (1 - TRUST_BASE) * speaker.affinity(listener.id)))
+    if fact.event is not None and fact.event.host == speaker.id:
+        trust = 1.0  # a host invites anyone
+    return importance * trust * interest(listener, fact) * novelty(world, speaker, fact)
+
+
+def interest(listener: Agent, fact: Fact) -> float:
+    """Facts about people the listener knows interest them most."""
+    if not fact.about:
+        return OPEN_INTEREST
+    if listener.id in fact.about:
+        return SELF_INTEREST
+    return 1.0 if any(x in listener.relationships for x in fact.about) else STRANGER_INTEREST
+
+
+def novelty(world: World, speaker: Agent, fact: Fact) -> float:
+    """News goes stale with age (an event once it is over, at once), and each retelling
+    makes the next rarer."""
+    if fact.event is not None and world.now >= fact.event.ends:
+        return 0.0
+    age = max(0, world.now - speaker.known_facts[fact.id][0])
+    retold = len(speaker.told.get(fact.id, ()))
+    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * retold)
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
-    affinity = speaker.affinity(listener.id)
-    ranked = sorted(
-        speaker.known_facts.items(),
-        key=lambda kv: (-world.facts[kv[0]].importance, -kv[1][0], kv[0]),
-    )
-    chosen: list[str] = []
-    for fact_id, (_, source) in ranked:
-        if len(chosen) >= MAX_FACTS_PER_TALK:
-            break
-        fact = world.facts[fact_id]
-        if source == listener.id or listener.id in speaker.told.get(fact_id, ()):
-            continue
-        if fact.secret and (speaker.id in fact.about or listener.id in fact.about
-                            or affinity < CONFIDANT_AFFINITY):
-            continue
-        chance = (fact.importance / MAX_IMPORTANCE) * (0.4 + 0.6 * max(0.0, affinity))
-        if world.rng.random() < chance:
-            chosen.append(fact_id)
-    return chosen
+    willing = [f for f in tellable(world, speaker, listener)
+               if world.rng.random() < tell_chance(world, speaker, listener, world.facts[f])]
+    if not willing:
+        return []  # nothing to say: no need to search memory (the costly part of a talk)
+    recalled = recall_facts(world, speaker, listener, willing)
+    return [f for f in willing if f in recalled][:MAX_FACTS_PER_TALK]
 
 
 def converse(world: World, a: Agent, b: Agent) -> int:
@@ -63,9 +135,10 @@ def converse(world: World, a: Agent, b: Agent) -> int:
                      predicate="talked_with", obj=b.id, tags=(a.id, "talk", *shared, *received))
     for x, y in ((a, b), (b, a)):
         x.last_talk[y.id] = world.now
-        rel = x.relationships.get(y.id)
-        if rel is not None:
-            rel.affinity = min(1.0, rel.affinity + AFFINITY_PER_TALK)
+        shift(x, y.id, AFFINITY_PER_TALK)
+    for speaker, listener, facts in ((a, b, shared), (b, a, received)):
+        for fact_id in facts:
+            _react(world, speaker, listener, world.facts[fact_id])
     world.emit("talk", a.id, here, {
         "with": b.id, "facts": shared + received, "importance": TALK_IMPORTANCE,
         "text": f"{a.name} talked with {b.name}",
@@ -79,6 +152,30 @@ def converse(world: World, a: Agent, b: Agent) -> int:
     if not b.controlled:
         world.interrupt(b, world.now + duration)
     return duration
+
+
+def shift(agent: Agent, other: str, delta: float) -> None:
+    """Move ``agent``'s affinity for ``other``, making them acquainted if they were not."""
+    rel = agent.relationships.get(other)
+    if rel is None:
+        rel = agent.relationships[other] = Relationship(ACQUAINTANCE_AFFINITY, ACQUAINTANCE)
+    rel.affinity = max(-1.0, min(1.0, rel.affinity + delta))
+
+
+def _react(world: World, speaker: Agent, listener: Agent, fact: Fact) -> None:
+    """What hearing a fact does to how the listener feels about the teller and its subjects."""
+    weight = fact.importance / MAX_IMPORTANCE
+    if fact.secret:
+        shift(speaker, listener.id, AFFINITY_PER_SECRET)
+        shift(listener, speaker.id, AFFINITY_PER_SECRET)
+    accused = [x for x in fact.incriminates if x in world.agents]
+    if listener.id in accused:
+        shift(listener, speaker.id, -AFFINITY_ACCUSED * weight)
+    elif accused:
+        shift(listener, speaker.id, AFFINITY_PER_WARNING * weight)
+    for x in accused:
+        if x != listener.id and x in listener.relationships:
+            shift(listener, x, -AFFINITY_PER_ACCUSATION * weight)
 
 
 def _pass_fact(world: World, speaker: Agent, listener: Agent, fact_id: str) -> None:

@@ -17,6 +17,7 @@ from .model import (
     DEFAULT_WAKE,
     Agent,
     Fact,
+    Gathering,
     Item,
     Location,
     Relationship,
@@ -53,13 +54,26 @@ def facts_from_spec(spec: Spec) -> dict[str, Fact]:
     return {
         raw["id"]: Fact(raw["id"], raw["text"],
                         int(raw.get("importance", DEFAULT_FACT_IMPORTANCE)),
-                        tuple(raw.get("about", ())), bool(raw.get("secret")))
+                        tuple(raw.get("about", ())), bool(raw.get("secret")),
+                        incriminates=tuple(raw.get("incriminates", ())),
+                        confidants=tuple(raw.get("confidants", ())),
+                        volunteers=bool(raw.get("volunteers", False)),
+                        event=_gathering(raw.get("event")))
         for raw in spec.get("facts", [])
     }
 
 
-def agents_from_spec(spec: Spec, now: int) -> list[Agent]:
-    """The agents in spec order (their index), each knowing its starting facts at ``now``."""
+def _gathering(raw: dict[str, Any] | None) -> Gathering | None:
+    """A spec's event: ``day`` counts from 1 as writers do; the engine's from 0."""
+    if not raw:
+        return None
+    return Gathering(raw["place"], int(raw["day"]) - 1, int(raw["start"]), int(raw["end"]),
+                     raw.get("host") or "")
+
+
+def agents_from_spec(spec: Spec, now: int, facts: dict[str, Fact] | None = None) -> list[Agent]:
+    """The agents in spec order (their index), each knowing its starting facts at ``now``
+    and remembering them, so that they can recall them to tell."""
     mem, default = spec.get("memory", {}), RetrievalWeights()
     weights = RetrievalWeights(
         mem.get("recency", default.recency), mem.get("importance", default.importance),
@@ -91,9 +105,15 @@ def agents_from_spec(spec: Spec, now: int) -> list[Agent]:
         agent.controlled = agent.is_player
         agents.append(agent)
     by_id = {agent.id: agent for agent in agents}
+    facts = facts if facts is not None else facts_from_spec(spec)
     for raw in spec.get("facts", []):
+        fact = facts[raw["id"]]
         for holder in raw.get("known_by", []):
-            by_id[holder].known_facts[raw["id"]] = [now, "start"]
+            agent = by_id[holder]
+            agent.known_facts[fact.id] = [now, "start"]
+            agent.memory.add("observation", now, fact.text, fact.importance,
+                             subject=fact.about[0] if fact.about else "", predicate="knows",
+                             obj=fact.id, tags=(fact.id, *fact.about))
     return agents
 
 

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import perception, reflection
+from . import gatherings, perception, reflection
 from .acting import allowed_actions, arrive, carry_out
 from .actions import GIVE, TALK, Action, InvalidAction
 from .clock import DEFAULT_START_DATE, MINUTES_PER_DAY, MINUTES_PER_HOUR, Calendar
@@ -65,15 +65,22 @@ class World:
         self.locations: dict[str, Location] = locations_from_spec(spec)
         self.items: dict[str, Item] = items_from_spec(spec)
         self.facts: dict[str, Fact] = facts_from_spec(spec)
-        self._order: list[Agent] = agents_from_spec(spec, self.now)
+        self._order: list[Agent] = agents_from_spec(spec, self.now, self.facts)
         self.agents: dict[str, Agent] = {agent.id: agent for agent in self._order}
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
+        self._residents: dict[str, list[Agent]] = {  # owners and those who live there
+            loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]
+            for loc in self.locations.values()}
         self.reindex_occupants()
         self.pending = DecisionQueue(self._order)
         for agent in self._order:
             if not agent.controlled:
                 self.pending.schedule(agent, self.now)
+        for agent in self._order:  # what people know of from the start, they decide on now
+            for fact_id in agent.known_facts:
+                if self.facts[fact_id].event is not None:
+                    gatherings.consider(self, agent, self.facts[fact_id])
 
     # ----------------------------------------------------------------- queries
     @property
@@ -129,10 +136,10 @@ class World:
         if location_id in (agent.home, agent.work) or agent.id in loc.owners:
             return True
         if loc.kind == "private":  # in company: a resident is in, or walks in with them
-            return any(ag.alive and (ag.id in loc.owners or ag.home == location_id) and (
+            return any(ag.alive and (
                 ag.location == location_id
                 or (ag.location is None and ag.travel_to == location_id and ag.action_end == at))
-                for ag in self.order)
+                for ag in self._residents[location_id])
         return loc.is_open(at % MINUTES_PER_DAY)
 
     def allowed_actions(self, agent_id: str) -> list[Action]:
@@ -201,6 +208,7 @@ class World:
             if agent.plan_day != self.day() \
                     and self.minute_of_day() >= agent.wake - PLAN_LEAD_MINUTES:
                 self.make_plan(agent)
+        due = self._rest_until_first_plan(due)
         for rule in self.rules:
             rule.before_decisions(self, due)
         due = [a for a in due if a.alive and not a.controlled and a.location is not None]
@@ -223,6 +231,19 @@ class World:
                                  else str(action)[:80]})
                 action = situation.allowed[0]
             self._apply(agent, action)
+
+    def _rest_until_first_plan(self, due: list[Agent]) -> list[Agent]:
+        """Nobody acts in a loop before their first plan: a town that starts at midnight
+        sleeps until each of its people is about to wake."""
+        ready = []
+        for agent in due:
+            if agent.plan or agent.controlled or agent.plan_day == self.day():
+                ready.append(agent)
+                continue
+            agent.asleep = True
+            plan_at = self.day() * MINUTES_PER_DAY + agent.wake - PLAN_LEAD_MINUTES
+            self.pending.schedule(agent, max(self.now + 1, plan_at))
+        return ready
 
     def _still_with(self, agent: Agent, other_id: str) -> bool:
         other = self.agents[other_id]
@@ -306,9 +327,14 @@ class World:
         return event
 
     def learn_fact(self, agent: Agent, fact_id: str, source: str) -> bool:
+        """Record that ``agent`` now knows a fact; True if it is news to them. A fact with
+        an event makes them decide whether to go. The caller writes the memory."""
         if fact_id in agent.known_facts:
             return False
         agent.known_facts[fact_id] = [self.now, source]
+        fact = self.facts.get(fact_id)
+        if fact is not None and fact.event is not None:
+            gatherings.consider(self, agent, fact)
         return True
 
     def add_memory(self, agent: Agent, kind: str, text: str, importance: int,

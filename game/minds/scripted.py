@@ -15,14 +15,17 @@ from __future__ import annotations
 from collections import Counter
 
 from game.engine.actions import MOVE, SLEEP, STAY, TALK, WAIT, Action
-from game.engine.memory import MemoryNode
+from game.engine.memory import MAX_IMPORTANCE, MemoryNode
 from game.engine.mind import Conversation, Reflection, Situation
 from game.engine.model import Agent, PlanBlock
 from game.engine.planning import routine_plan
+from game.engine.social import may_tell
 from game.engine.world import World
 from game.speech import own_view, pronouns, rumour
 
 RECENT_TALK_MINUTES = 180
+SMALL_TALK = 0.35  # the pull of talking to a stranger: above staying put when the roll allows
+SEEK_PER_IMPORTANCE = 0.5  # the pull of news to tell, at the greatest importance
 
 
 class ScriptedMind:
@@ -37,7 +40,7 @@ class ScriptedMind:
         target = self._target_location(world, s)
         sociable = (s.location == target and not agent.is_player
                     and not (s.plan_block is not None and s.plan_block.activity == "sleep"))
-        avoid, seek = self._social_memory(world, s) if sociable else ({}, set())
+        avoid, seek = self._social_memory(world, s) if sociable else ({}, {})
         best: Action = s.allowed[0]
         best_u = float("-inf")
         talk_roll = world.rng.random()
@@ -81,37 +84,40 @@ class ScriptedMind:
             return 0.05
         return -0.2  # take/give/rule actions need an intention to be chosen
 
-    def _social_memory(self, world: World, s: Situation) -> tuple[dict[str, float], set[str]]:
+    def _social_memory(self, world: World, s: Situation
+                       ) -> tuple[dict[str, float], dict[str, float]]:
         """What retrieved memories say about the people present."""
         present = set(s.present)
         avoid: dict[str, float] = {}
         if not present:
-            return avoid, set()
+            return avoid, {}
         for node in s.memories:
             if node.subject in present and node.valence < -0.3:
                 avoid[node.subject] = min(avoid.get(node.subject, 0.0),
                                           node.valence * node.importance / 10)
         agent = world.agents[s.agent_id]
-        seek: set[str] = set()
+        seek: dict[str, float] = {}
         for node in s.memories:
             for fact_id in (node.object, *node.tags):
                 fact = world.facts.get(fact_id)
-                if fact is None or fact.importance < 5 or fact.secret:
+                if fact is None or fact_id not in agent.known_facts:
                     continue
-                told = agent.told.get(fact_id, ())
-                seek.update(other for other in s.present if other not in told)
+                pull = SEEK_PER_IMPORTANCE * fact.importance / MAX_IMPORTANCE
+                for other in s.present:
+                    if pull > seek.get(other, 0.0) \
+                            and may_tell(world, agent, world.agents[other], fact):
+                        seek[other] = pull
         return avoid, seek
 
     def _talk_utility(self, world: World, s: Situation, other_id: str, target: str,
-                      avoid: dict[str, float], seek: set[str], roll: float) -> float:
+                      avoid: dict[str, float], seek: dict[str, float], roll: float) -> float:
         agent, other = world.agents[s.agent_id], world.agents[other_id]
         if other.controlled or agent.is_player or s.location != target:
             return -1.0
         if s.plan_block is not None and s.plan_block.activity == "sleep":
             return -1.0
-        u = 0.25 + 0.5 * agent.affinity(other_id)
-        if other_id in seek:
-            u += 0.5
+        u = SMALL_TALK + 0.5 * agent.affinity(other_id)
+        u += seek.get(other_id, 0.0)
         if other_id in avoid:
             u += 2 * avoid[other_id] - 0.5
         last = agent.last_talk.get(other_id)

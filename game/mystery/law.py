@@ -45,7 +45,8 @@ def react(world: World, rules: MysteryRules) -> None:
         last = seen.get(officer, -1)
         fresh += [t for node in agent.memory.nodes if node.id > last
                   and node.kind == "conversation" and node.subject
-                  for t in node.tags if t in incriminates]
+                  for t in node.tags if t in incriminates
+                  and node.subject not in agent.told.get(t, ())]  # not what they told
         if agent.memory.nodes:
             seen[officer] = max(last, agent.memory.nodes[-1].id)
         for fact_id in sorted(set(fresh), key=list(incriminates).index):
@@ -59,8 +60,10 @@ def tellers(agent: Agent, fact_id: str) -> list[str]:
     """Everyone who told ``agent`` this fact, the first source first (its memories of talk)."""
     first = str(agent.known_facts[fact_id][1] or "")
     out = [first]
+    told = agent.told.get(fact_id, ())
     for node in agent.memory.nodes:
-        if fact_id in node.tags and node.kind == "conversation" and node.subject:
+        if fact_id in node.tags and node.kind == "conversation" and node.subject \
+                and node.subject not in told:  # whom they told it to is no teller
             out.append(node.subject)
     return list(dict.fromkeys(out))
 

@@ -171,7 +171,7 @@ def _intentions(world: World, plot: Plot, st: dict[str, Any], owner: Agent, vict
     step = plot["steps"][st["step"]]
     tag = {"plot": plot["id"]}
     m = world.now % MINUTES_PER_DAY
-    awake = owner.wake <= m < owner.sleep
+    awake = owner.awake_at(m)
     kind = step["kind"]
     if kind == "acquire":
         wanted = [step["item"]] if step["item"] else plot["means"]

@@ -13,7 +13,7 @@ from typing import Any
 from game.engine.clock import MINUTES_PER_DAY, parse_hhmm
 
 from .conditions import condition_to_data
-from .schema import Story, expand_days
+from .schema import Fact, Story, expand_days
 
 
 def _span(text: str) -> list[int]:
@@ -71,11 +71,7 @@ def build_spec(story: Story, content_hash: str = "") -> dict[str, Any]:
              "location": it.location, "holder": it.holder}
             for it in story.items
         ],
-        "facts": [
-            {"id": f.id, "text": f.text, "importance": f.importance, "about": list(f.about),
-             "secret": f.secret, "known_by": list(f.known_by), "own_words": f.own_words}
-            for f in story.facts
-        ],
+        "facts": [_fact(f) for f in story.facts],
         "agents": [
             {"id": ch.id, "name": ch.name, "persona": ch.persona,
              "private": ch.private, "traits": list(ch.traits),
@@ -96,6 +92,28 @@ def build_spec(story: Story, content_hash: str = "") -> dict[str, Any]:
         "mystery": build_mystery(story),
     }
     return spec
+
+
+def _fact(f: Fact) -> dict[str, Any]:
+    """A fact for the engine: who it incriminates includes whom its evidence points at,
+    since that is what its subjects would keep quiet."""
+    implicated = list(dict.fromkeys([*f.incriminates, *(e.culprit for e in f.evidence)]))
+    out: dict[str, Any] = {
+        "id": f.id, "text": f.text, "importance": f.importance, "about": list(f.about),
+        "secret": f.secret, "known_by": list(f.known_by), "own_words": f.own_words}
+    if implicated:
+        out["incriminates"] = implicated
+    if f.confidants:
+        out["confidants"] = list(f.confidants)
+    if f.volunteers:
+        out["volunteers"] = True
+    if f.event is not None:
+        e = f.event
+        start, end = parse_hhmm(e.start), parse_hhmm(e.end)
+        out["event"] = {"place": e.place, "day": e.day, "start": start,
+                        "end": end if end > start else end + MINUTES_PER_DAY,
+                        "host": e.host or ""}
+    return out
 
 
 def build_mystery(story: Story) -> dict[str, Any]:

@@ -24,7 +24,7 @@ SAMPLE_MINUTES = 15  # how finely an act window is walked through
 # The engine ends a day at midnight: a bedtime after it is planned as 00:00. When the
 # engine lets a day run past midnight, set this False (tests/test_writers_check.py's
 # test_the_bedtime_warning_says_what_the_engine_does fails until both agree).
-BEDTIME_CLAMPED = True
+BEDTIME_CLAMPED = False
 # A plotter asleep when the act window opens sleeps through it. When the plots keep a
 # killer holding the means up for their window, set this True (the test
 # test_the_sleeping_plotter_warning_says_what_the_plots_do fails until both agree).

@@ -209,6 +209,16 @@ class Character(Strict):
         default="they/them", description="how others speak of them: she/her, he/him, they/them")
 
 
+class Event(Strict):
+    """Something happening at a place, on one day of the loop, in a window of time."""
+
+    place: Id = Field(description="the location it happens at")
+    day: int = Field(ge=1, description="the day of the loop, counting from 1")
+    start: Time
+    end: Time = Field(description="may be after midnight, e.g. '18:00' to '01:00'")
+    host: Id | None = Field(default=None, description="the character giving it; always goes")
+
+
 class Fact(Strict):
     id: Id
     text: str
@@ -216,6 +226,12 @@ class Fact(Strict):
     about: list[Id] = Field(default_factory=list)
     known_by: list[Id] = Field(default_factory=list)
     secret: bool = False
+    confidants: list[Id] = Field(
+        default_factory=list, description="who a secret fact may be told to; nobody if empty")
+    volunteers: bool = Field(
+        default=False, description="the people it incriminates would bring it up themselves")
+    event: Event | None = Field(default=None, description="a party, meeting or market it "
+                                "announces; those who hear of it decide whether to go")
     evidence: list[Evidence] = Field(default_factory=list)
     incriminates: list[Id] = Field(
         default_factory=list, description="whom the law starts watching when told this")

@@ -218,11 +218,21 @@ def _within_hours(hours: list[str], start: int, end: int) -> bool:
 
 def _check_facts(c: _Checker) -> None:
     for i, fact in enumerate(c.story.facts):
-        for key in ("about", "known_by", "incriminates", "witnesses"):
+        for key in ("about", "known_by", "incriminates", "witnesses", "confidants"):
             for j, who in enumerate(getattr(fact, key) or []):
                 c.need("agent", who, ("facts", i, key, j))
         for j, ev in enumerate(fact.evidence):
             c.need("agent", ev.culprit, ("facts", i, "evidence", j, "culprit"))
+        if fact.confidants and not fact.secret:
+            c.warn(("facts", i, "confidants"),
+                   "confidants only matter for a secret fact: add secret = true")
+        if fact.event is not None:
+            c.need("location", fact.event.place, ("facts", i, "event", "place"))
+            c.need("agent", fact.event.host, ("facts", i, "event", "host"))
+            if fact.event.day > c.story.scenario.loop_days:
+                c.err(("facts", i, "event", "day"),
+                      f"day {fact.event.day} is after the loop's last day "
+                      f"({c.story.scenario.loop_days})")
         _check_own_words(c, i)
 
 
