@@ -143,7 +143,9 @@ def _turn(world: World, text: str, people: list[_Person]) -> str | None:
     # Names first, so pronouns later in the sentence can be resolved to someone named.
     low = text.lower()
     for name, agent_id in town.names:
-        if re.search(rf"\b{re.escape(name.lower())}\b", low):
+        key = name.lower()
+        # The substring test first: a town of a hundred names, and most are absent.
+        if key in low and re.search(rf"\b{re.escape(key)}\b", low):
             mentioned.add(agent_id)
     pronoun_owner: dict[str, _Person] = {}
     for p in people:
@@ -155,7 +157,7 @@ def _turn(world: World, text: str, people: list[_Person]) -> str | None:
             pronoun_owner[pr.subject] = p
     out = text
     for name, agent_id in town.names:
-        if agent_id not in who:
+        if agent_id not in who or name.lower() not in out.lower():
             continue
         out = _replace_name(out, name, who[agent_id])
     out = _replace_pronouns(out, pronoun_owner)
