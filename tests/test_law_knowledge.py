@@ -22,6 +22,22 @@ def started(path: Path, seed: int | None = None) -> GameSession:
     return s
 
 
+def talkative(tmp_path: Path) -> Path:
+    """The tutorial with news that has real pull, as a discreet town needs before it talks:
+    Odile's questions are no secret and weigh heavy, and Corin is Bram's old friend. Nobody
+    is told to tell anyone anything."""
+    text = TUTORIAL.read_text()
+    loose = (text.replace('importance = 7\nabout = ["odile"]\nknown_by = ["corin"]\nsecret = true',
+                          'importance = 9\nabout = ["odile"]\nknown_by = ["corin"]')
+             .replace('bram = { affinity = 0.2, label = "the law" }',
+                      'bram = { affinity = 0.8, label = "old friend" }'))
+    assert loose.count("importance = 9") == text.count("importance = 9") + 1
+    assert "old friend" in loose and loose.count("secret = true") == text.count("secret = true") - 1
+    story = tmp_path / "talkative.toml"
+    story.write_text(loose)
+    return story
+
+
 def _murder(s: GameSession) -> tuple[int, str] | None:
     if s.status == "playing":
         s.skip("end")
@@ -44,17 +60,13 @@ def test_a_witness_gossiping_to_the_constable_sets_a_watch() -> None:
 
 
 def test_the_law_reacts_to_gossip_in_a_real_run(tmp_path: Path) -> None:
-    """The tutorial as it was before Corin learned to keep Odile's questions to himself:
-    nobody tells the harbourmaster anything on purpose, yet in most runs what reaches him
-    by gossip (told or overheard) is enough to watch Odile, and she is questioned."""
-    text = TUTORIAL.read_text()
-    loose = tmp_path / "loose.toml"
-    loose.write_text(text.replace('known_by = ["corin"]\nsecret = true',
-                                  'known_by = ["corin"]'))
-    assert loose.read_text() != text
+    """Nobody tells the harbourmaster anything on purpose, yet once the news has pull what
+    reaches him by gossip (told or overheard) is enough to watch Odile in most runs, and she
+    is questioned. (In the tutorial as written, Corin keeps her questions to himself.)"""
+    story = talkative(tmp_path)
     watched = 0
     for seed in range(4):
-        s = started(loose, seed=seed)
+        s = started(story, seed=seed)
         s.skip("end")
         events = s.world.log.events
         assert not [e for e in events if e.kind in ("player_tell", "player_warn")]
@@ -65,7 +77,7 @@ def test_the_law_reacts_to_gossip_in_a_real_run(tmp_path: Path) -> None:
                 watched += 1
         if any(e.kind == "watch" for e in events):
             assert any(e.kind == "question" for e in events)
-    assert watched >= 2
+    assert watched >= 3
 
 
 def test_one_overheard_rumour_is_not_enough_but_two_are() -> None:
@@ -130,19 +142,24 @@ def test_a_plotter_who_knows_the_law_is_watching_gives_up() -> None:
     assert [e for e in w.log.events if e.kind == "question"]
 
 
-def test_simulate_json_has_facts_relationships_and_presence() -> None:
-    run = subprocess.run([sys.executable, "-m", "game", "simulate", str(TUTORIAL), "--days",
+def test_simulate_json_has_facts_relationships_and_presence(tmp_path: Path) -> None:
+    story = talkative(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "game", "simulate", str(story), "--days",
                           "2", "--json"], capture_output=True, text=True, cwd=ROOT, check=True)
     data = json.loads(run.stdout)
-    s = started(TUTORIAL)
+    s = started(story)
     w = s.world
     assert set(data["facts"]) >= set(f for f in w.facts if not f.startswith("news:"))
     corin = data["facts"]["asked_hours"]["known_by"]
     assert corin["corin"] is None  # known from the start
     later = [t for who, t in corin.items() if who != "corin"]
     assert all(t is None or isinstance(t, int) for t in later)
-    assert any(isinstance(t, int) for fact in data["facts"].values()
-               for t in fact["known_by"].values())
+    learned = [(f, who, t) for f, fact in data["facts"].items()
+               for who, t in fact["known_by"].items() if isinstance(t, int)]
+    assert learned
+    s.skip("end")  # the same run in process: the json tells who came to know what, and when
+    for f, who, t in learned:
+        assert s.world.agents[who].known_facts[f][0] == t
     start = data["relationships"]["start"]
     assert {"a": "odile", "b": "wren", "affinity": -0.6, "label": "the woman who knows"} \
         in start
@@ -154,13 +171,26 @@ def test_simulate_json_has_facts_relationships_and_presence() -> None:
     assert any(step["how"] == "told" for t in data["travels"] for step in t["steps"])
 
 
-def test_the_text_chronicle_tells_how_news_travelled() -> None:
-    run = subprocess.run([sys.executable, "-m", "game", "simulate", str(TUTORIAL), "--days",
-                          "2"], capture_output=True, text=True, cwd=ROOT, check=True)
+def test_the_text_chronicle_tells_how_news_travelled(tmp_path: Path) -> None:
+    """In a run where a talk was overheard, the chronicle tells who told whom and who
+    overheard it."""
+    story = talkative(tmp_path)
+    seeds = []
+    for seed in range(10):
+        s = started(story, seed=seed)
+        s.skip("end")
+        if [e for e in s.world.log.events if e.kind == "overheard"]:
+            seeds.append(seed)
+    assert seeds  # about half the runs have one
+    run = subprocess.run([sys.executable, "-m", "game", "simulate", str(story), "--days",
+                          "2", "--seed", str(seeds[0])],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
     assert "How news travelled" in run.stdout
-    assert "known from the start by" in run.stdout
-    assert "overheard" in run.stdout
-    assert "_" not in run.stdout.split("How news travelled")[1].split("plots:")[0]
+    section = run.stdout.split("How news travelled")[1].split("plots:")[0]
+    assert "known from the start by" in section
+    assert "Corin Lusk told" in section
+    assert "overheard it from" in section
+    assert "_" not in section
 
 
 def test_the_watched_news_is_the_fact_the_law_speaks_of() -> None:
