@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from game.engine.model import Fact
 from game.engine.world import World
@@ -62,6 +62,7 @@ class _Town:
     own_words: dict[str, str]
     names: list[tuple[str, str]]  # (how a person is named in text, agent id), longest first
     said: dict[tuple[str, str, str], str]  # (speaker, fact, listener) -> own_view, static data
+    mentions: dict[str, frozenset[str]] = field(default_factory=dict)  # text -> who it names
 
 
 _TOWNS: weakref.WeakKeyDictionary[World, _Town] = weakref.WeakKeyDictionary()
@@ -139,14 +140,8 @@ def _turn(world: World, text: str, people: list[_Person]) -> str | None:
     (a pronoun that might be theirs, where someone else mentioned shares it)."""
     town = _town(world)
     who = {p.agent: p for p in people}
-    mentioned: set[str] = set()
     # Names first, so pronouns later in the sentence can be resolved to someone named.
-    low = text.lower()
-    for name, agent_id in town.names:
-        key = name.lower()
-        # The substring test first: a town of a hundred names, and most are absent.
-        if key in low and re.search(rf"\b{re.escape(key)}\b", low):
-            mentioned.add(agent_id)
+    mentioned = _mentioned(town, text)
     pronoun_owner: dict[str, _Person] = {}
     for p in people:
         pr = town.pronouns.get(p.agent, THEY)
@@ -167,6 +162,19 @@ def _turn(world: World, text: str, people: list[_Person]) -> str | None:
                 rf"\b({pr.subject}|{pr.object}|{pr.possessive})\b", out, re.I):
             return None
     return out
+
+
+def _mentioned(town: _Town, text: str) -> frozenset[str]:
+    """Who ``text`` names; cached per text, as a town's facts are told over and over."""
+    found = town.mentions.get(text)
+    if found is None:
+        low = text.lower()
+        # The substring test first: a town of a hundred names, and most are absent.
+        found = frozenset(agent_id for name, agent_id in town.names
+                          if name.lower() in low
+                          and re.search(rf"\b{re.escape(name.lower())}\b", low))
+        town.mentions[text] = found
+    return found
 
 
 def _replace_name(text: str, name: str, p: _Person) -> str:
