@@ -148,19 +148,24 @@ class MemoryStream:
         w = weights or self.weights
         q = list(dict.fromkeys([t.lower() for t in tags] + tokenize(query)))[:QUERY_TERMS]
         relevance = self.scorer.score_recent(q, self.per_term)
-        ids = {n.id for n in self.nodes[-self.recent_window:]}
-        ids.update(-neg_id for _, neg_id in self._important)
+        nodes = self.nodes
+        if self.recent_window > 0:  # node ids are their places in the stream
+            ids = set(range(max(0, len(nodes) - self.recent_window), len(nodes)))
+        else:
+            ids = {n.id for n in nodes[-self.recent_window:]}
+        ids.update([-neg_id for _, neg_id in self._important])
         ids.update(relevance)
         order = sorted(ids)
-        nodes = self.nodes
-        hours = [(now - nodes[i].last_access) / MINUTES_PER_HOUR for i in order]
-        rec = _minmax([w.decay_per_hour ** h for h in hours])
-        imp = _minmax([float(nodes[i].importance) for i in order])
-        rel = _minmax([relevance.get(i, 0.0) for i in order])
-        scored = [
-            (w.recency * rec[j] + w.importance * imp[j] + w.relevance * rel[j], i)
-            for j, i in enumerate(order)
-        ]
+        decay, get_rel = w.decay_per_hour, relevance.get
+        recs, imps, rels = [], [], []
+        for i in order:
+            node = nodes[i]
+            recs.append(decay ** ((now - node.last_access) / MINUTES_PER_HOUR))
+            imps.append(float(node.importance))
+            rels.append(get_rel(i, 0.0))
+        wr, wi, wl = w.recency, w.importance, w.relevance
+        scored = [(wr * a + wi * b + wl * c, i) for a, b, c, i
+                  in zip(_minmax(recs), _minmax(imps), _minmax(rels), order)]
         chosen = [nodes[i] for _, i in heapq.nlargest(k, scored)]
         if touch:
             for node in chosen:

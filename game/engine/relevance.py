@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Protocol
 
 _TOKEN = re.compile(r"[a-z0-9']+")
@@ -20,7 +21,13 @@ STOPWORDS = frozenset(
 
 
 def tokenize(text: str) -> list[str]:
-    return [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Cached: a town says the same few sentences over and over."""
+    return tuple(w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS)
 
 
 class RelevanceScorer(Protocol):
@@ -67,15 +74,17 @@ class BM25Scorer:
             return scores
         avg_len = (self.total_len / n_docs) or 1.0
         k1, b = self.k1, self.b
-        doc_tokens, doc_len = self.doc_tokens, self.doc_len
+        k1_plus, one_minus_b = k1 + 1, 1 - b  # the same floats the formula would compute
+        doc_tokens, doc_len, postings = self.doc_tokens, self.doc_len, self.postings
+        get = scores.get
         for tok in query_tokens:
-            ids = self.postings.get(tok)
+            ids = postings.get(tok)
             if not ids:
                 continue
             df = len(ids)
             idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
             for node_id in ids[-per_term:]:
                 tf = doc_tokens[node_id][tok]
-                norm_len = k1 * (1 - b + b * doc_len[node_id] / avg_len)
-                scores[node_id] = scores.get(node_id, 0.0) + idf * tf * (k1 + 1) / (tf + norm_len)
+                norm_len = k1 * (one_minus_b + b * doc_len[node_id] / avg_len)
+                scores[node_id] = get(node_id, 0.0) + idf * tf * k1_plus / (tf + norm_len)
         return scores
