@@ -52,9 +52,10 @@ AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on 
 
 def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts that pass the gates, weightiest and freshest first."""
-    known = speaker.known_facts
-    return sorted((f for f in known if may_tell(world, speaker, listener, world.facts[f])),
-                  key=lambda f: (-world.facts[f].importance, -known[f][0], f))
+    known, facts = speaker.known_facts, world.facts
+    ok = [f for f in known if may_tell(world, speaker, listener, facts[f])]
+    ok.sort(key=lambda f: (-facts[f].importance, -known[f][0], f))
+    return ok
 
 
 def recall_facts(world: World, speaker: Agent, listener: Agent, cue: list[str]) -> set[str]:
@@ -69,24 +70,35 @@ def recall_facts(world: World, speaker: Agent, listener: Agent, cue: list[str]) 
 
 def may_tell(world: World, speaker: Agent, listener: Agent, fact: Fact) -> bool:
     """The gates: not back to its source or someone already told, stake and secrecy."""
-    if speaker.known_facts[fact.id][1] == listener.id \
-            or listener.id in speaker.told.get(fact.id, ()):
+    listener_id = listener.id
+    if speaker.known_facts[fact.id][1] == listener_id:
+        return False
+    told = speaker.told.get(fact.id)
+    if told is not None and listener_id in told:
         return False
     if fact.secret:
-        return listener.id in fact.confidants
-    if fact.volunteers:
+        return listener_id in fact.confidants
+    if fact.volunteers or not fact.incriminates:
         return True
     return not any(x == speaker.id or speaker.affinity(x) >= ALLY_AFFINITY
                    for x in fact.incriminates)
 
 
-def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact) -> float:
-    """How likely the speaker passes on a fact that got through the gates."""
+def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact,
+                trust: float | None = None) -> float:
+    """How likely the speaker passes on a fact that got through the gates. ``trust``, when
+    given, is ``trust_in(speaker, listener)`` worked out once for many facts."""
     importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
-    trust = max(MIN_TRUST, min(1.0, TRUST_BASE + (1 - TRUST_BASE) * speaker.affinity(listener.id)))
+    if trust is None:
+        trust = trust_in(speaker, listener)
     if fact.event is not None and fact.event.host == speaker.id:
         trust = 1.0  # a host invites anyone
     return importance * trust * interest(listener, fact) * novelty(world, speaker, fact)
+
+
+def trust_in(speaker: Agent, listener: Agent) -> float:
+    """How far the speaker trusts the listener with news, from affinity."""
+    return max(MIN_TRUST, min(1.0, TRUST_BASE + (1 - TRUST_BASE) * speaker.affinity(listener.id)))
 
 
 def interest(listener: Agent, fact: Fact) -> float:
@@ -110,8 +122,9 @@ def novelty(world: World, speaker: Agent, fact: Fact) -> float:
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
+    trust, facts, roll = trust_in(speaker, listener), world.facts, world.rng.random
     willing = [f for f in tellable(world, speaker, listener)
-               if world.rng.random() < tell_chance(world, speaker, listener, world.facts[f])]
+               if roll() < tell_chance(world, speaker, listener, facts[f], trust)]
     if not willing:
         return []  # nothing to say: no need to search memory (the costly part of a talk)
     recalled = recall_facts(world, speaker, listener, willing)
