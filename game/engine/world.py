@@ -129,17 +129,19 @@ class World:
         if loc.key is not None and loc.key in self.items \
                 and self.items[loc.key].holder == agent.id:
             return True  # a locked door opens to whoever holds its key
-        if loc.after_hours == "guests" and loc.kind == "public" and any(
-                ag.id in loc.owners or location_id in (ag.home, ag.work)
-                for ag in self.present(location_id)):
-            return True  # after hours, a guest comes in while staff are inside
-        if location_id in (agent.home, agent.work) or agent.id in loc.owners:
+        if loc.after_hours == "guests" and loc.kind == "public":
+            for ag in self.present(location_id):
+                if ag.id in loc.owners or location_id in (ag.home, ag.work):
+                    return True  # after hours, a guest comes in while staff are inside
+        if location_id == agent.home or location_id == agent.work or agent.id in loc.owners:
             return True
         if loc.kind == "private":  # in company: a resident is in, or walks in with them
-            return any(ag.alive and (
-                ag.location == location_id
-                or (ag.location is None and ag.travel_to == location_id and ag.action_end == at))
-                for ag in self._residents[location_id])
+            for ag in self._residents[location_id]:  # a loop, not any(): this runs a lot
+                if ag.alive and (ag.location == location_id or (
+                        ag.location is None and ag.travel_to == location_id
+                        and ag.action_end == at)):
+                    return True
+            return False
         return loc.is_open(at % MINUTES_PER_DAY)
 
     def allowed_actions(self, agent_id: str) -> list[Action]:
