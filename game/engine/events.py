@@ -31,8 +31,12 @@ class Event:
         return cls(s[0], s[1], s[2], s[3], s[4], s[5])
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Sorted keys, no spaces; one shared encoder, as every event is hashed through it."""
+    return _CANONICAL.encode(value)
 
 
 @dataclass
