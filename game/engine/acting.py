@@ -58,9 +58,9 @@ def allowed_actions(world: World, agent: Agent) -> list[Action]:
         wake_at = _next_wake(world, agent)
         out.append(Action(SLEEP, here, duration=max(SHORTEST_STAY_MINUTES, wake_at - now),
                           activity="sleep"))
-    for loc_id, minutes in world.routes_from(here).items():
-        if loc_id != here and world.may_enter(agent, loc_id, now + minutes):
-            out.append(Action(MOVE, loc_id, duration=max(1, minutes)))
+    for loc_id, minutes, move in world.move_actions(here):
+        if world.may_enter(agent, loc_id, now + minutes):
+            out.append(move)
     awake = [other for other in world.present(here, exclude=agent.id) if not other.asleep]
     for other in awake:
         out.append(Action(TALK, other.id, duration=TALK_MINUTES))

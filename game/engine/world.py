@@ -15,7 +15,7 @@ from typing import Any
 
 from . import gatherings, perception, reflection
 from .acting import allowed_actions, arrive, carry_out
-from .actions import GIVE, TALK, Action, InvalidAction
+from .actions import GIVE, MOVE, TALK, Action, InvalidAction
 from .clock import DEFAULT_START_DATE, MINUTES_PER_DAY, MINUTES_PER_HOUR, Calendar
 from .events import Event, EventLog
 from .memory import MemoryNode
@@ -68,6 +68,7 @@ class World:
         self._order: list[Agent] = agents_from_spec(spec, self.now, self.facts)
         self.agents: dict[str, Agent] = {agent.id: agent for agent in self._order}
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))
+        self._moves: dict[str, list[tuple[str, int, Action]]] = {}  # see move_actions
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
         self._residents: dict[str, list[Agent]] = {  # owners and those who live there
             loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]
@@ -94,6 +95,16 @@ class World:
     def routes_from(self, here: str) -> dict[str, int]:
         """Minutes to every location reachable from ``here`` (itself at 0). Do not modify."""
         return self._travel[here]
+
+    def move_actions(self, here: str) -> list[tuple[str, int, Action]]:
+        """(place, minutes, the move there) for every other reachable place, in route order.
+        Actions are immutable, so each is built once rather than at every decision."""
+        moves = self._moves.get(here)
+        if moves is None:
+            moves = self._moves[here] = [
+                (loc_id, minutes, Action(MOVE, loc_id, duration=max(1, minutes)))
+                for loc_id, minutes in self.routes_from(here).items() if loc_id != here]
+        return moves
 
     def present(self, location: str, *, exclude: str = "") -> list[Agent]:
         """Living agents at ``location`` (not travelling), in stable index order."""
@@ -223,10 +234,12 @@ class World:
             if agent.version != version:
                 continue  # drawn into a conversation earlier in this batch: choice is stale
             self.stats["decisions"] += 1
-            if action in situation.allowed and action.kind in (TALK, GIVE) \
+            # A mind mostly returns one of the offered objects: identity first, then equality.
+            offered = any(a is action for a in situation.allowed) or action in situation.allowed
+            if offered and action.kind in (TALK, GIVE) \
                     and not self._still_with(agent, action.target):
                 action = situation.allowed[0]  # the other left earlier in this batch
-            if action not in situation.allowed:
+            elif not offered:
                 self.stats["invalid_decisions"] += 1
                 self.log.append(self.now, "invalid_decision", agent.id, agent.location or "",
                                 {"action": action.label() if isinstance(action, Action)
