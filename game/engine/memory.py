@@ -165,7 +165,7 @@ class MemoryStream:
             rels.append(get_rel(i, 0.0))
         wr, wi, wl = w.recency, w.importance, w.relevance
         scored = [(wr * a + wi * b + wl * c, i) for a, b, c, i
-                  in zip(_minmax(recs), _minmax(imps), _minmax(rels), order)]
+                  in zip(_minmax(recs), _minmax(imps), _minmax(rels), order, strict=True)]
         chosen = [nodes[i] for _, i in heapq.nlargest(k, scored)]
         if touch:
             for node in chosen:
