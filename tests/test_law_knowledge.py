@@ -10,16 +10,7 @@ from pathlib import Path
 
 from game.mystery.law import weight
 from game.session import Command, GameSession
-
-ROOT = Path(__file__).resolve().parents[1]
-MAIN = ROOT / "story" / "main.toml"
-TUTORIAL = ROOT / "story" / "tutorial.toml"
-
-
-def started(path: Path, seed: int | None = None) -> GameSession:
-    s = GameSession(path, seed=seed)
-    s.start()
-    return s
+from tests.stories import MAIN, ROOT, TUTORIAL, started
 
 
 def talkative(tmp_path: Path) -> Path:

@@ -14,16 +14,7 @@ from game import speech
 from game.scenario.loader import load_story, load_story_text
 from game.session import Command, GameSession
 from game.textplay import TextGame
-
-ROOT = Path(__file__).resolve().parents[1]
-MAIN = ROOT / "story" / "main.toml"
-TUTORIAL = ROOT / "story" / "tutorial.toml"
-
-
-def started(path: Path, seed: int | None = None) -> GameSession:
-    s = GameSession(path, seed=seed)
-    s.start()
-    return s
+from tests.stories import MAIN, TUTORIAL, started
 
 
 @pytest.fixture(scope="module")

@@ -4,19 +4,8 @@ what the person saw, and the murder falls when and where the killer's chance com
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from game.session import Command, CommandError, GameSession, load_story_text
-
-ROOT = Path(__file__).resolve().parents[1]
-TUTORIAL = ROOT / "story" / "tutorial.toml"
-MAIN = ROOT / "story" / "main.toml"
-
-
-def started(story: Path, seed: int | None = None) -> GameSession:
-    s = GameSession(story, seed=seed)
-    s.start()
-    return s
+from tests.stories import MAIN, TUTORIAL, started
 
 
 def do_all(s: GameSession, *lines: tuple[str, ...]) -> None:
