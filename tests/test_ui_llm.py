@@ -43,6 +43,11 @@ def llm_app(tmp_path):
         app = App(saves_dir=str(tmp_path / "saves"), config_path=tmp_path / "settings.json")
         app.push(app.title_scene())
         app.start_game(TUTORIAL, seed=3)
+        # This test drives frames as fast as it can, and the command's worker gets only
+        # their spare time: the streamed answer may take longer than a player's deadline.
+        # Deadlines have their own tests (test_llm_hostile); here they must not fire.
+        cfg = app.session.world.mind.client.config
+        cfg.timeout = cfg.first_token_timeout = cfg.call_timeout = 120.0
         yield app, srv
         while app.scenes:
             app.scenes.pop().leave()
