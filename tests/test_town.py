@@ -67,13 +67,13 @@ def _reach(spec: dict[str, Any], seeds: range, days: int = 1) -> float:
 
 
 def test_diffusion_rises_with_importance() -> None:
-    seeds = range(1, 13)
+    seeds = range(1, 31)
     low, mid, high = (_reach(_village(i, 0.3), seeds) for i in (2, 5, 9))
     assert low < mid < high, (low, mid, high)
 
 
 def test_diffusion_rises_with_affinity() -> None:
-    seeds = range(1, 13)
+    seeds = range(1, 31)
     cold, warm = (_reach(_village(5, a), seeds) for a in (-0.3, 0.8))
     assert cold < warm, (cold, warm)
 

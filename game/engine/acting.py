@@ -58,8 +58,8 @@ def allowed_actions(world: World, agent: Agent) -> list[Action]:
         wake_at = _next_wake(world, agent)
         out.append(Action(SLEEP, here, duration=max(SHORTEST_STAY_MINUTES, wake_at - now),
                           activity="sleep"))
-    for loc_id, minutes, move in world.move_actions(here):
-        if world.may_enter(agent, loc_id, now + minutes):
+    for loc_id, minutes, move, always_open in world.move_actions(here):
+        if always_open or world.may_enter(agent, loc_id, now + minutes):
             out.append(move)
     awake = [other for other in world.present(here, exclude=agent.id) if not other.asleep]
     for other in awake:

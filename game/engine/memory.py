@@ -75,6 +75,7 @@ class MemoryStream:
     rated: int = 0  # nodes before this index have been offered to the mind's importance rater
     scorer: RelevanceScorer = field(default_factory=BM25Scorer)
     _important: list[tuple[int, int]] = field(default_factory=list)  # (-importance, -id)
+    wary_of: set[str] = field(default_factory=set)  # subjects of memories with negative valence
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -113,6 +114,8 @@ class MemoryStream:
             if part:
                 words.append(part.lower())
         self.scorer.add(node.id, words)
+        if node.valence < 0 and node.subject:
+            self.wary_of.add(node.subject)
         key = (-node.importance, -node.id)
         bisect.insort(self._important, key)
         if len(self._important) > self.important_window:

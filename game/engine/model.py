@@ -199,7 +199,9 @@ class Agent:
         self.action_end = s["action_end"]
         self.plan = [PlanBlock(*b) for b in s["plan"]]
         self.plan_day = s["plan_day"]
-        self.known_facts = {k: list(v) for k, v in s["known_facts"].items()}
+        # in the order they were learnt, whatever order the save kept (``social.news``)
+        self.known_facts = {k: list(v) for k, v in sorted(
+            s["known_facts"].items(), key=lambda item: item[1][0])}
         self.told = {k: list(v) for k, v in s["told"].items()}
         self.intentions = [dict(i) for i in s["intentions"]]
         self.last_talk = dict(s["last_talk"])

@@ -40,6 +40,7 @@ STRANGER_INTEREST = 0.3  # a fact about people the listener does not know
 SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
 OPEN_INTEREST = 0.7  # a fact about nobody in particular
 STALE_HALF_LIFE_MINUTES = 12 * 60  # news loses half its pull in this time
+NEWS_SHELF_LIFE_MINUTES = 10 * STALE_HALF_LIFE_MINUTES  # by then under 1/1000 of it: not news
 RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
 ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
 ACQUAINTANCE_AFFINITY = 0.05
@@ -50,10 +51,22 @@ AFFINITY_PER_WARNING = 0.03  # and warms them to the teller
 AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on the teller
 
 
+def news(world: World, speaker: Agent) -> list[str]:
+    """The facts the speaker learnt within the news's shelf life, newest first. Older ones
+    have gone stale, so talk never weighs them (and a long game costs no more per talk)."""
+    oldest = world.now - NEWS_SHELF_LIFE_MINUTES
+    fresh: list[str] = []
+    for fact_id, (learnt, _source) in reversed(speaker.known_facts.items()):
+        if learnt < oldest:  # facts are kept in the order they were learnt: the rest are older
+            break
+        fresh.append(fact_id)
+    return fresh
+
+
 def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
-    """Facts that pass the gates, weightiest and freshest first."""
+    """News that passes the gates, weightiest and freshest first."""
     known, facts = speaker.known_facts, world.facts
-    ok = [f for f in known if may_tell(world, speaker, listener, facts[f])]
+    ok = [f for f in news(world, speaker) if may_tell(world, speaker, listener, facts[f])]
     ok.sort(key=lambda f: (-facts[f].importance, -known[f][0], f))
     return ok
 

@@ -68,7 +68,7 @@ class World:
         self._order: list[Agent] = agents_from_spec(spec, self.now, self.facts)
         self.agents: dict[str, Agent] = {agent.id: agent for agent in self._order}
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))
-        self._moves: dict[str, list[tuple[str, int, Action]]] = {}  # see move_actions
+        self._moves: dict[str, list[tuple[str, int, Action, bool]]] = {}  # see move_actions
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
         self._residents: dict[str, list[Agent]] = {  # owners and those who live there
             loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]
@@ -96,13 +96,15 @@ class World:
         """Minutes to every location reachable from ``here`` (itself at 0). Do not modify."""
         return self._travel[here]
 
-    def move_actions(self, here: str) -> list[tuple[str, int, Action]]:
-        """(place, minutes, the move there) for every other reachable place, in route order.
-        Actions are immutable, so each is built once rather than at every decision."""
+    def move_actions(self, here: str) -> list[tuple[str, int, Action, bool]]:
+        """(place, minutes, the move there, always open) for every other reachable place, in
+        route order. Actions are immutable, so each is built once, not at every decision."""
         moves = self._moves.get(here)
         if moves is None:
+            locations = self.locations
             moves = self._moves[here] = [
-                (loc_id, minutes, Action(MOVE, loc_id, duration=max(1, minutes)))
+                (loc_id, minutes, Action(MOVE, loc_id, duration=max(1, minutes)),
+                 locations[loc_id].kind == "public" and not locations[loc_id].hours)
                 for loc_id, minutes in self.routes_from(here).items() if loc_id != here]
         return moves
 

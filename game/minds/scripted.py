@@ -6,8 +6,9 @@ comes only from the world's RNG, so a seed fixes every choice.
 
 Memories change choices: a retrieved memory with negative valence about someone
 present (a threat, a quarrel) makes the agent avoid talking to them, and a
-strongly negative, important one makes it leave for home; a retrieved memory of
-a fact the agent has not yet passed on to someone present makes it seek them out.
+strongly negative, important one makes it leave for home. News the agent has not
+yet passed on to someone present makes it seek them out, the more the weightier
+and fresher it is; what it then says comes from memory (``game.engine.social``).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from game.engine.memory import MAX_IMPORTANCE, MemoryNode
 from game.engine.mind import Conversation, Reflection, Situation
 from game.engine.model import Agent, PlanBlock
 from game.engine.planning import routine_plan
-from game.engine.social import may_tell
+from game.engine.social import may_tell, news, novelty
 from game.engine.world import World
 from game.speech import own_view, pronouns, rumour
 
 RECENT_TALK_MINUTES = 180
 SMALL_TALK = 0.35  # the pull of talking to a stranger: above staying put when the roll allows
 SEEK_PER_IMPORTANCE = 0.5  # the pull of news to tell, at the greatest importance
+MIN_SEEK = 0.01  # a pull too weak to weigh
 
 
 class ScriptedMind:
@@ -86,27 +88,31 @@ class ScriptedMind:
 
     def _social_memory(self, world: World, s: Situation
                        ) -> tuple[dict[str, float], dict[str, float]]:
-        """What retrieved memories say about the people present."""
-        present = set(s.present)
+        """Who the agent would rather avoid and who it has news for, among those present.
+        Avoidance comes from retrieved memories, searched only when someone present is one
+        the agent has bad memories of (retrieval is the costly part of a choice). News pulls
+        as it would be told: the weightier and fresher, the stronger."""
         avoid: dict[str, float] = {}
-        if not present:
-            return avoid, {}
-        for node in s.memories:
-            if node.subject in present and node.valence < -0.3:
-                avoid[node.subject] = min(avoid.get(node.subject, 0.0),
-                                          node.valence * node.importance / 10)
-        agent = world.agents[s.agent_id]
         seek: dict[str, float] = {}
-        for node in s.memories:
-            for fact_id in (node.object, *node.tags):
-                fact = world.facts.get(fact_id)
-                if fact is None or fact_id not in agent.known_facts:
-                    continue
-                pull = SEEK_PER_IMPORTANCE * fact.importance / MAX_IMPORTANCE
-                for other in s.present:
-                    if pull > seek.get(other, 0.0) \
-                            and may_tell(world, agent, world.agents[other], fact):
-                        seek[other] = pull
+        if not s.present:
+            return avoid, seek
+        agent = world.agents[s.agent_id]
+        wary = agent.memory.wary_of.intersection(s.present)
+        if wary:
+            for node in s.memories:
+                if node.subject in wary and node.valence < -0.3:
+                    avoid[node.subject] = min(avoid.get(node.subject, 0.0),
+                                              node.valence * node.importance / 10)
+        others = [world.agents[other] for other in s.present]
+        for fact_id in news(world, agent):
+            fact = world.facts[fact_id]
+            pull = (SEEK_PER_IMPORTANCE * fact.importance / MAX_IMPORTANCE
+                    * novelty(world, agent, fact))
+            if pull < MIN_SEEK:
+                continue
+            for other in others:
+                if pull > seek.get(other.id, 0.0) and may_tell(world, agent, other, fact):
+                    seek[other.id] = pull
         return avoid, seek
 
     def _talk_utility(self, world: World, s: Situation, other_id: str, target: str,
