@@ -9,6 +9,7 @@ mystery's murder) are offered and carried out by the world's rules.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .actions import (
@@ -62,18 +63,28 @@ def allowed_actions(world: World, agent: Agent) -> list[Action]:
         if always_open or world.may_enter(agent, loc_id, now + minutes):
             out.append(move)
     awake = [other for other in world.present(here, exclude=agent.id) if not other.asleep]
-    for other in awake:
-        out.append(Action(TALK, other.id, duration=TALK_MINUTES))
+    out += [_talk_to(other.id) for other in awake]
     for item in world.items.values():
         if item.location == here and item.holder is None:
             out.append(Action(TAKE, item=item.id, duration=TAKE_MINUTES))
         elif item.holder == agent.id:
             for other in awake:
                 out.append(Action(GIVE, other.id, item=item.id, duration=GIVE_MINUTES))
-    out.append(Action(WAIT, here, duration=WAIT_MINUTES))
+    out.append(_wait_at(here))
     for rule in world.rules:
         out.extend(rule.allowed_actions(world, agent))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _talk_to(other_id: str) -> Action:
+    """Actions are immutable: the same talk is offered again and again, built once."""
+    return Action(TALK, other_id, duration=TALK_MINUTES)
+
+
+@lru_cache(maxsize=4096)
+def _wait_at(here: str) -> Action:
+    return Action(WAIT, here, duration=WAIT_MINUTES)
 
 
 def _next_wake(world: World, agent: Agent) -> int:

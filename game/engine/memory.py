@@ -109,17 +109,20 @@ class MemoryStream:
     def _index(self, node: MemoryNode) -> None:
         self.nodes.append(node)
         words = tokenize(node.text)
-        words.extend(t.lower() for t in node.tags)
-        for part in (node.subject, node.object):
-            if part:
-                words.append(part.lower())
+        words += [t.lower() for t in node.tags]
+        if node.subject:
+            words.append(node.subject.lower())
+        if node.object:
+            words.append(node.object.lower())
         self.scorer.add(node.id, words)
         if node.valence < 0 and node.subject:
             self.wary_of.add(node.subject)
-        key = (-node.importance, -node.id)
-        bisect.insort(self._important, key)
-        if len(self._important) > self.important_window:
-            self._important.pop()
+        key, important = (-node.importance, -node.id), self._important
+        if len(important) >= self.important_window and key > important[-1]:
+            return  # less important than all it would compete with (keys are unique)
+        bisect.insort(important, key)
+        if len(important) > self.important_window:
+            important.pop()
 
     def rescore(self, scores: dict[int, int]) -> None:
         """Replace the importance of some nodes (a mind's batched ratings, clamped 1-10)."""

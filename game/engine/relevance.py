@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Protocol
 
@@ -53,11 +54,14 @@ class BM25Scorer:
         self.total_len = 0
 
     def add(self, node_id: int, tokens: list[str]) -> None:
-        counts: dict[str, int] = {}
-        for tok in tokens:
-            counts[tok] = counts.get(tok, 0) + 1
+        counts = Counter(tokens)  # in first-seen order, as a loop would build it
+        postings = self.postings
         for tok in counts:
-            self.postings.setdefault(tok, []).append(node_id)
+            ids = postings.get(tok)
+            if ids is None:
+                postings[tok] = [node_id]
+            else:
+                ids.append(node_id)
         self.doc_tokens[node_id] = counts
         self.doc_len[node_id] = len(tokens)
         self.total_len += len(tokens)

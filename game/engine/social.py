@@ -51,23 +51,28 @@ AFFINITY_PER_WARNING = 0.03  # and warms them to the teller
 AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on the teller
 
 
-def news(world: World, speaker: Agent) -> list[str]:
-    """The facts the speaker learnt within the news's shelf life, newest first. Older ones
-    have gone stale, so talk never weighs them (and a long game costs no more per talk)."""
-    oldest = world.now - NEWS_SHELF_LIFE_MINUTES
-    fresh: list[str] = []
+def news(world: World, speaker: Agent) -> list[tuple[str, float]]:
+    """(fact, novelty) for what the speaker still has as news, newest first: facts learnt
+    within the shelf life, events not yet over. Older ones have gone stale, so talk never
+    weighs them (and a long game costs no more per talk)."""
+    now, facts, told = world.now, world.facts, speaker.told
+    oldest = now - NEWS_SHELF_LIFE_MINUTES
+    fresh: list[tuple[str, float]] = []
     for fact_id, (learnt, _source) in reversed(speaker.known_facts.items()):
         if learnt < oldest:  # facts are kept in the order they were learnt: the rest are older
             break
-        fresh.append(fact_id)
+        event = facts[fact_id].event
+        if event is None or now < event.ends:
+            fresh.append((fact_id, _fade(now - learnt, len(told.get(fact_id, ())))))
     return fresh
 
 
-def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
-    """News that passes the gates, weightiest and freshest first."""
+def tellable(world: World, speaker: Agent, listener: Agent) -> list[tuple[str, float]]:
+    """(fact, novelty) for the news that passes the gates, weightiest and freshest first."""
     known, facts = speaker.known_facts, world.facts
-    ok = [f for f in news(world, speaker) if may_tell(world, speaker, listener, facts[f])]
-    ok.sort(key=lambda f: (-facts[f].importance, -known[f][0], f))
+    ok = [(f, fresh) for f, fresh in news(world, speaker)
+          if may_tell(world, speaker, listener, facts[f])]
+    ok.sort(key=lambda item: (-facts[item[0]].importance, -known[item[0]][0], item[0]))
     return ok
 
 
@@ -101,12 +106,17 @@ def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact,
                 trust: float | None = None) -> float:
     """How likely the speaker passes on a fact that got through the gates. ``trust``, when
     given, is ``trust_in(speaker, listener)`` worked out once for many facts."""
-    importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
     if trust is None:
         trust = trust_in(speaker, listener)
+    return _chance(speaker, listener, fact, trust, novelty(world, speaker, fact))
+
+
+def _chance(speaker: Agent, listener: Agent, fact: Fact, trust: float,
+            fresh: float) -> float:
+    importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
     if fact.event is not None and fact.event.host == speaker.id:
         trust = 1.0  # a host invites anyone
-    return importance * trust * interest(listener, fact) * novelty(world, speaker, fact)
+    return importance * trust * interest(listener, fact) * fresh
 
 
 def trust_in(speaker: Agent, listener: Agent) -> float:
@@ -128,16 +138,19 @@ def novelty(world: World, speaker: Agent, fact: Fact) -> float:
     makes the next rarer."""
     if fact.event is not None and world.now >= fact.event.ends:
         return 0.0
-    age = max(0, world.now - speaker.known_facts[fact.id][0])
-    retold = len(speaker.told.get(fact.id, ()))
+    return _fade(max(0, world.now - speaker.known_facts[fact.id][0]),
+                 len(speaker.told.get(fact.id, ())))
+
+
+def _fade(age: int, retold: int) -> float:
     return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * retold)
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
     trust, facts, roll = trust_in(speaker, listener), world.facts, world.rng.random
-    willing = [f for f in tellable(world, speaker, listener)
-               if roll() < tell_chance(world, speaker, listener, facts[f], trust)]
+    willing = [f for f, fresh in tellable(world, speaker, listener)
+               if roll() < _chance(speaker, listener, facts[f], trust, fresh)]
     if not willing:
         return []  # nothing to say: no need to search memory (the costly part of a talk)
     recalled = recall_facts(world, speaker, listener, willing)

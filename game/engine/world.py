@@ -303,12 +303,15 @@ class World:
         here = agent.location or ""
         present = [a.id for a in self.present(here, exclude=agent.id)]
         block = block_at(agent.plan, self.now)
-        names = " ".join(p for p in present)
-        query = f"{self.locations[here].name} {names} {block.activity if block else ''}"
         now = self.now
+
+        def recall() -> list[MemoryNode]:  # built only if the mind asks: most choices don't
+            query = (f"{self.locations[here].name} {' '.join(present)} "
+                     f"{block.activity if block else ''}")
+            return agent.memory.retrieve(query, now, k=RECALL_COUNT)
+
         return Situation(agent.id, now, here, present, allowed_actions(self, agent), block,
-                         list(agent.intentions),
-                         recall=lambda: agent.memory.retrieve(query, now, k=RECALL_COUNT))
+                         list(agent.intentions), recall=recall)
 
     # ----------------------------------------------------------------- actions
     def perform(self, agent_id: str, action: Action) -> int:
