@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from functools import lru_cache
 from typing import Protocol
 
@@ -54,7 +53,9 @@ class BM25Scorer:
         self.total_len = 0
 
     def add(self, node_id: int, tokens: list[str]) -> None:
-        counts = Counter(tokens)  # in first-seen order, as a loop would build it
+        counts: dict[str, int] = {}  # a plain dict of str to int: the GC need not track it
+        for tok in tokens:
+            counts[tok] = counts.get(tok, 0) + 1
         postings = self.postings
         for tok in counts:
             ids = postings.get(tok)

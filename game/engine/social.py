@@ -51,28 +51,27 @@ AFFINITY_PER_WARNING = 0.03  # and warms them to the teller
 AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on the teller
 
 
-def news(world: World, speaker: Agent) -> list[tuple[str, float]]:
-    """(fact, novelty) for what the speaker still has as news, newest first: facts learnt
-    within the shelf life, events not yet over. Older ones have gone stale, so talk never
-    weighs them (and a long game costs no more per talk)."""
-    now, facts, told = world.now, world.facts, speaker.told
+def news(world: World, speaker: Agent) -> list[str]:
+    """What the speaker still has as news, newest first: facts learnt within the shelf life,
+    events not yet over. Older ones have gone stale, so talk never weighs them (and a long
+    game costs no more per talk)."""
+    now, facts = world.now, world.facts
     oldest = now - NEWS_SHELF_LIFE_MINUTES
-    fresh: list[tuple[str, float]] = []
+    fresh: list[str] = []
     for fact_id, (learnt, _source) in reversed(speaker.known_facts.items()):
         if learnt < oldest:  # facts are kept in the order they were learnt: the rest are older
             break
         event = facts[fact_id].event
         if event is None or now < event.ends:
-            fresh.append((fact_id, _fade(now - learnt, len(told.get(fact_id, ())))))
+            fresh.append(fact_id)
     return fresh
 
 
-def tellable(world: World, speaker: Agent, listener: Agent) -> list[tuple[str, float]]:
-    """(fact, novelty) for the news that passes the gates, weightiest and freshest first."""
+def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
+    """The news that passes the gates, weightiest and freshest first."""
     known, facts = speaker.known_facts, world.facts
-    ok = [(f, fresh) for f, fresh in news(world, speaker)
-          if may_tell(world, speaker, listener, facts[f])]
-    ok.sort(key=lambda item: (-facts[item[0]].importance, -known[item[0]][0], item[0]))
+    ok = [f for f in news(world, speaker) if may_tell(world, speaker, listener, facts[f])]
+    ok.sort(key=lambda f: (-facts[f].importance, -known[f][0], f))
     return ok
 
 
@@ -138,19 +137,22 @@ def novelty(world: World, speaker: Agent, fact: Fact) -> float:
     makes the next rarer."""
     if fact.event is not None and world.now >= fact.event.ends:
         return 0.0
-    return _fade(max(0, world.now - speaker.known_facts[fact.id][0]),
-                 len(speaker.told.get(fact.id, ())))
+    return freshness(world, speaker, fact.id)
 
 
-def _fade(age: int, retold: int) -> float:
-    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * retold)
+def freshness(world: World, speaker: Agent, fact_id: str) -> float:
+    """Novelty of what ``news`` offers: it fades with age and with each retelling."""
+    age = max(0, world.now - speaker.known_facts[fact_id][0])
+    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * len(
+        speaker.told.get(fact_id, ())))
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
     trust, facts, roll = trust_in(speaker, listener), world.facts, world.rng.random
-    willing = [f for f, fresh in tellable(world, speaker, listener)
-               if roll() < _chance(speaker, listener, facts[f], trust, fresh)]
+    willing = [f for f in tellable(world, speaker, listener)
+               if roll() < _chance(speaker, listener, facts[f], trust,
+                                   freshness(world, speaker, f))]
     if not willing:
         return []  # nothing to say: no need to search memory (the costly part of a talk)
     recalled = recall_facts(world, speaker, listener, willing)

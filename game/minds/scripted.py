@@ -20,7 +20,7 @@ from game.engine.memory import MAX_IMPORTANCE, MemoryNode
 from game.engine.mind import Conversation, Reflection, Situation
 from game.engine.model import Agent, PlanBlock
 from game.engine.planning import routine_plan
-from game.engine.social import may_tell, news
+from game.engine.social import freshness, may_tell, news
 from game.engine.world import World
 from game.speech import own_view, pronouns, rumour
 
@@ -104,9 +104,12 @@ class ScriptedMind:
                     avoid[node.subject] = min(avoid.get(node.subject, 0.0),
                                               node.valence * node.importance / 10)
         others = [world.agents[other] for other in s.present]
-        for fact_id, fresh in news(world, agent):
+        for fact_id in news(world, agent):
             fact = world.facts[fact_id]
-            pull = SEEK_PER_IMPORTANCE * fact.importance / MAX_IMPORTANCE * fresh
+            pull = SEEK_PER_IMPORTANCE * fact.importance / MAX_IMPORTANCE
+            if all(seek.get(other.id, 0.0) >= pull for other in others):
+                continue  # no one it could draw the agent to more than news already does
+            pull *= freshness(world, agent, fact_id)
             if pull < MIN_SEEK:
                 continue
             for other in others:
