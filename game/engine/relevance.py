@@ -53,9 +53,7 @@ class BM25Scorer:
         self.total_len = 0
 
     def add(self, node_id: int, tokens: list[str]) -> None:
-        counts: dict[str, int] = {}  # a plain dict of str to int: the GC need not track it
-        for tok in tokens:
-            counts[tok] = counts.get(tok, 0) + 1
+        counts = _term_counts(tuple(tokens))
         postings = self.postings
         for tok in counts:
             ids = postings.get(tok)
@@ -93,3 +91,12 @@ class BM25Scorer:
                 norm_len = k1 * (one_minus_b + b * doc_len[node_id] / avg_len)
                 scores[node_id] = get(node_id, 0.0) + idf * tf * k1_plus / (tf + norm_len)
         return scores
+
+
+@lru_cache(maxsize=8192)
+def _term_counts(tokens: tuple[str, ...]) -> dict[str, int]:
+    """Shared between nodes with the same words, so never changed: a town repeats itself."""
+    counts: dict[str, int] = {}
+    for tok in tokens:
+        counts[tok] = counts.get(tok, 0) + 1
+    return counts
