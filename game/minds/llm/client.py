@@ -24,7 +24,6 @@ import concurrent.futures
 import json
 import logging
 import socket
-import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from openai import AsyncOpenAI
 from .breaker import Breaker
 from .config import LLMConfig
 from .loop import CLOSE_SECONDS, LoopThread
-from .redact import scrub, scrub_growing
+from .redact import scrub, scrub_growing, shown_url
 from .usage import believable_counts, body_cap, read_completion, reply_cap
 
 log = logging.getLogger("game.minds.llm")
@@ -134,14 +133,22 @@ class LLMClient:
 
     def _api(self) -> AsyncOpenAI:
         if self._client is None:
-            per_attempt = min(self.config.timeout, self.config.call_timeout)
-            timeout = openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
             http = openai.DefaultAsyncHttpxClient(
-                timeout=timeout, event_hooks={"request": [self._count_request]})
+                timeout=self._timeout(), event_hooks={"request": [self._count_request]})
             self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
                                        max_retries=max(0, self.config.retries),
-                                       timeout=timeout, http_client=http)
+                                       timeout=self._timeout(), http_client=http)
         return self._client
+
+    def _sdk(self) -> AsyncOpenAI:
+        """The client with the config's deadlines and retries as they are now: the client
+        may be built early (the start-up probe), and later changes must still count."""
+        return self._api().with_options(timeout=self._timeout(),
+                                        max_retries=max(0, self.config.retries))
+
+    def _timeout(self) -> openai.Timeout:
+        per_attempt = min(self.config.timeout, self.config.call_timeout)
+        return openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
 
     async def _count_request(self, request: Any) -> None:
         self.http_calls += 1
@@ -191,7 +198,7 @@ class LLMClient:
         self.errors["unreachable"] += 1
         self.last_error = self.redact(problem)
         self.breaker.trip()
-        return self.redact(f"The model server at {_shown_url(self.config.base_url)} {said} "
+        return self.redact(f"The model server at {shown_url(self.config.base_url)} {said} "
                            f"({problem}); the town runs on scripted minds.")
 
     async def _probe(self, timeout: float) -> None:
@@ -270,7 +277,7 @@ class LLMClient:
     async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                     max_tokens: int, mode: str) -> Completion:
         # read as a stream of bytes, so a body of any size costs no more than the cap
-        async with self._api().chat.completions.with_streaming_response.create(
+        async with self._sdk().chat.completions.with_streaming_response.create(
                 **self._request(messages, schema, name, max_tokens, mode)) as raw:
             body = bytearray()
             async for piece in raw.iter_bytes():
@@ -304,7 +311,7 @@ class LLMClient:
         request = self._request(messages, schema, name, max_tokens, mode)
         cap = reply_cap(max_tokens)
         async with asyncio.timeout(self.config.first_token_timeout):
-            stream = await self._api().chat.completions.create(**request, stream=True)
+            stream = await self._sdk().chat.completions.create(**request, stream=True)
             chunks = stream.__aiter__()
             first = await anext(chunks, None)
         parts: list[str] = []
@@ -391,13 +398,3 @@ def _connection_problem(exc: BaseException) -> str:
             return "unknown host"
         seen = seen.__cause__ or seen.__context__
     return "connection failed"
-
-
-def _shown_url(url: str) -> str:
-    """The URL without any user:password part."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
