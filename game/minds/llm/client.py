@@ -132,23 +132,20 @@ class LLMClient:
         self._sem = None
 
     def _api(self) -> AsyncOpenAI:
+        """The SDK client, built once (its connection pool is bound to the loop), with the
+        config's deadlines and retries as they are now: the start-up probe builds it, and
+        a change made after that must still count (a copy shares the pool)."""
+        per_attempt = min(self.config.timeout, self.config.call_timeout)
+        timeout = openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
+        retries = max(0, self.config.retries)
         if self._client is None:
             http = openai.DefaultAsyncHttpxClient(
-                timeout=self._timeout(), event_hooks={"request": [self._count_request]})
+                timeout=timeout, event_hooks={"request": [self._count_request]})
             self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
-                                       max_retries=max(0, self.config.retries),
-                                       timeout=self._timeout(), http_client=http)
+                                       max_retries=retries, timeout=timeout, http_client=http)
+        elif (self._client.timeout, self._client.max_retries) != (timeout, retries):
+            self._client = self._client.with_options(timeout=timeout, max_retries=retries)
         return self._client
-
-    def _sdk(self) -> AsyncOpenAI:
-        """The client with the config's deadlines and retries as they are now: the client
-        may be built early (the start-up probe), and later changes must still count."""
-        return self._api().with_options(timeout=self._timeout(),
-                                        max_retries=max(0, self.config.retries))
-
-    def _timeout(self) -> openai.Timeout:
-        per_attempt = min(self.config.timeout, self.config.call_timeout)
-        return openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
 
     async def _count_request(self, request: Any) -> None:
         self.http_calls += 1
@@ -277,7 +274,7 @@ class LLMClient:
     async def _once(self, messages: list[dict[str, str]], schema: dict[str, Any], name: str,
                     max_tokens: int, mode: str) -> Completion:
         # read as a stream of bytes, so a body of any size costs no more than the cap
-        async with self._sdk().chat.completions.with_streaming_response.create(
+        async with self._api().chat.completions.with_streaming_response.create(
                 **self._request(messages, schema, name, max_tokens, mode)) as raw:
             body = bytearray()
             async for piece in raw.iter_bytes():
@@ -310,8 +307,9 @@ class LLMClient:
         on_delta(None)
         request = self._request(messages, schema, name, max_tokens, mode)
         cap = reply_cap(max_tokens)
+        api = self._api()  # built before the deadline starts: it is the server's
         async with asyncio.timeout(self.config.first_token_timeout):
-            stream = await self._sdk().chat.completions.create(**request, stream=True)
+            stream = await api.chat.completions.create(**request, stream=True)
             chunks = stream.__aiter__()
             first = await anext(chunks, None)
         parts: list[str] = []
