@@ -140,7 +140,10 @@ def test_a_stream_that_never_starts_falls_back_on_the_first_token_deadline() -> 
         answer = mind.answer_player(world, "a0", "Hello?", [], on_text=shown.append)
         mind.close()
     assert answer.source == "scripted" and shown == [answer.text]
-    assert mind.client.errors["timeout"] == 1 and srv.streamed == 1
+    # one deadline, no retry; whether the request got out (or the server reached it)
+    # within 0.3 s is up to a busy machine, so that is not asserted
+    assert mind.client.errors["timeout"] == 1 and mind.client.http_calls <= 1
+    assert srv.streamed <= 1
 
 
 # ------------------------------------------------------------ 11: echoed key

@@ -68,3 +68,25 @@ def test_a_replay_never_needs_the_server() -> None:
     assert mind.check_reachable() is None
     assert mind.client.http_calls == 0
     mind.close()
+
+
+def test_deadlines_changed_after_the_start_up_probe_still_count() -> None:
+    """The start-up probe builds the SDK client; deadlines given after that (a slow
+    model given more patience) must still hold, for plain and streamed calls alike."""
+    from game.minds.llm.client import LLMClient
+
+    messages = [{"role": "user", "content": "Morning?"}]
+    schema = {"type": "object", "properties": {"reply": {"type": "string"}}}
+    with FaultServer(responder=lambda body: json.dumps({"reply": "Morning."})) as srv:
+        config = LLMConfig(base_url=srv.base_url, model="fault", retries=0, timeout=0.2,
+                           first_token_timeout=0.2, call_timeout=0.2)
+        client = LLMClient(config)
+        assert client.check_reachable() is None  # the client now exists
+        config.timeout = config.first_token_timeout = config.call_timeout = 60.0
+        srv.latency = 1.0  # five times the first deadlines, far inside the new ones
+        plain = client.run(client.complete(messages, schema, "answer", 50), 120)
+        streamed = client.run(client.complete(messages, schema, "answer", 50,
+                                              on_delta=lambda text: None), 120)
+        client.close()
+    assert json.loads(plain.text) == json.loads(streamed.text) == {"reply": "Morning."}
+    assert not client.errors and srv.requests == 2 and srv.streamed == 1

@@ -14,8 +14,13 @@ from game.ui.app import App
 
 
 def pump(app: App, frames: int = 2, dt: float = 1 / 60) -> None:
+    """Step ``frames`` frames back to back. The real loop's clock leaves the rest of each
+    frame to other threads; here, while a command's worker runs, each frame hands over
+    the GIL instead, so a test pumping flat out does not starve the worker."""
     for _ in range(frames):
         app.step(dt)
+        if app.pending is not None:
+            time.sleep(0.001)
 
 
 def key(app: App, k: int, mod: int = 0, frames: int = 2) -> None:

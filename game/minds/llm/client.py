@@ -24,7 +24,6 @@ import concurrent.futures
 import json
 import logging
 import socket
-import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from openai import AsyncOpenAI
 from .breaker import Breaker
 from .config import LLMConfig
 from .loop import CLOSE_SECONDS, LoopThread
-from .redact import scrub, scrub_growing
+from .redact import scrub, scrub_growing, shown_url
 from .usage import believable_counts, body_cap, read_completion, reply_cap
 
 log = logging.getLogger("game.minds.llm")
@@ -133,14 +132,19 @@ class LLMClient:
         self._sem = None
 
     def _api(self) -> AsyncOpenAI:
+        """The SDK client, built once (its connection pool is bound to the loop), with the
+        config's deadlines and retries as they are now: the start-up probe builds it, and
+        a change made after that must still count (a copy shares the pool)."""
+        per_attempt = min(self.config.timeout, self.config.call_timeout)
+        timeout = openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
+        retries = max(0, self.config.retries)
         if self._client is None:
-            per_attempt = min(self.config.timeout, self.config.call_timeout)
-            timeout = openai.Timeout(per_attempt, connect=min(per_attempt, CONNECT_TIMEOUT))
             http = openai.DefaultAsyncHttpxClient(
                 timeout=timeout, event_hooks={"request": [self._count_request]})
             self._client = AsyncOpenAI(base_url=self.config.base_url, api_key=self.__key,
-                                       max_retries=max(0, self.config.retries),
-                                       timeout=timeout, http_client=http)
+                                       max_retries=retries, timeout=timeout, http_client=http)
+        elif (self._client.timeout, self._client.max_retries) != (timeout, retries):
+            self._client = self._client.with_options(timeout=timeout, max_retries=retries)
         return self._client
 
     async def _count_request(self, request: Any) -> None:
@@ -191,7 +195,7 @@ class LLMClient:
         self.errors["unreachable"] += 1
         self.last_error = self.redact(problem)
         self.breaker.trip()
-        return self.redact(f"The model server at {_shown_url(self.config.base_url)} {said} "
+        return self.redact(f"The model server at {shown_url(self.config.base_url)} {said} "
                            f"({problem}); the town runs on scripted minds.")
 
     async def _probe(self, timeout: float) -> None:
@@ -303,8 +307,9 @@ class LLMClient:
         on_delta(None)
         request = self._request(messages, schema, name, max_tokens, mode)
         cap = reply_cap(max_tokens)
+        api = self._api()  # built before the deadline starts: it is the server's
         async with asyncio.timeout(self.config.first_token_timeout):
-            stream = await self._api().chat.completions.create(**request, stream=True)
+            stream = await api.chat.completions.create(**request, stream=True)
             chunks = stream.__aiter__()
             first = await anext(chunks, None)
         parts: list[str] = []
@@ -391,13 +396,3 @@ def _connection_problem(exc: BaseException) -> str:
             return "unknown host"
         seen = seen.__cause__ or seen.__context__
     return "connection failed"
-
-
-def _shown_url(url: str) -> str:
-    """The URL without any user:password part."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

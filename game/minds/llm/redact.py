@@ -10,6 +10,7 @@ end is held back, so not even its first characters reach the screen.
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 MASK = "***"
 _TOKEN_CHARS = r"[A-Za-z0-9._~+/=-]"
@@ -45,3 +46,13 @@ def _could_be_credential(tail: str) -> bool:
     low = tail.lower()
     return "bearer".startswith(low.rstrip()) or low.startswith("bearer") or \
         low.startswith("sk-") or low in ("s", "sk")
+
+
+def shown_url(url: str) -> str:
+    """The URL without any user:password part."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
