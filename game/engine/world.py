@@ -17,6 +17,7 @@ from . import gatherings, perception, reflection
 from .acting import allowed_actions, arrive, carry_out
 from .actions import GIVE, MOVE, TALK, Action, InvalidAction
 from .clock import DEFAULT_START_DATE, MINUTES_PER_DAY, MINUTES_PER_HOUR, Calendar
+from .collector import collector_paused
 from .events import Event, EventLog
 from .memory import MemoryNode
 from .mind import Mind, Situation
@@ -187,18 +188,19 @@ class World:
                   progress_every: int = 64) -> bool:
         """Advance to ``t_end``; resumable. Returns False if ``should_stop`` ended it early."""
         batches = 0
-        while True:
-            t = self.pending.next_time()
-            if t is None or t > t_end:
-                break
-            self._advance_clock(t)
-            self._decide(self.pending.pop_due(t))
-            batches += 1
-            if progress is not None and batches % progress_every == 0:
-                progress(self.now, t_end)
-            if should_stop is not None and should_stop():
-                return False
-        self._advance_clock(max(self.now, t_end))
+        with collector_paused():
+            while True:
+                t = self.pending.next_time()
+                if t is None or t > t_end:
+                    break
+                self._advance_clock(t)
+                self._decide(self.pending.pop_due(t))
+                batches += 1
+                if progress is not None and batches % progress_every == 0:
+                    progress(self.now, t_end)
+                if should_stop is not None and should_stop():
+                    return False
+            self._advance_clock(max(self.now, t_end))
         if progress is not None:
             progress(self.now, t_end)
         return True
