@@ -70,6 +70,7 @@ class World:
         self.agents: dict[str, Agent] = {agent.id: agent for agent in self._order}
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))
         self._moves: dict[str, list[tuple[str, int, Action, bool]]] = {}  # see move_actions
+        self._company: dict[str, tuple[bool, frozenset[int]]] | None = None  # see may_enter
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
         self._residents: dict[str, list[Agent]] = {  # owners and those who live there
             loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]
@@ -150,13 +151,24 @@ class World:
         if location_id == agent.home or location_id == agent.work or agent.id in loc.owners:
             return True
         if loc.kind == "private":  # in company: a resident is in, or walks in with them
-            for ag in self._residents[location_id]:  # a loop, not any(): this runs a lot
-                if ag.alive and (ag.location == location_id or (
-                        ag.location is None and ag.travel_to == location_id
-                        and ag.action_end == at)):
-                    return True
-            return False
+            company = None if self._company is None else self._company.get(location_id)
+            if company is None:
+                company = self._residents_coming(location_id)
+                if self._company is not None:
+                    self._company[location_id] = company
+            return company[0] or at in company[1]
         return loc.is_open(at % MINUTES_PER_DAY)
+
+    def _residents_coming(self, location_id: str) -> tuple[bool, frozenset[int]]:
+        """Whether a resident is in, and when residents on their way there arrive."""
+        arrivals = []
+        for ag in self._residents[location_id]:  # a loop, not any(): this runs a lot
+            if ag.alive:
+                if ag.location == location_id:
+                    return True, frozenset()
+                if ag.location is None and ag.travel_to == location_id:
+                    arrivals.append(ag.action_end)
+        return False, frozenset(arrivals)
 
     def allowed_actions(self, agent_id: str) -> list[Action]:
         """Everything ``agent_id`` may do right now; minds must pick from this list."""
@@ -229,7 +241,11 @@ class World:
         for rule in self.rules:
             rule.before_decisions(self, due)
         due = [a for a in due if a.alive and not a.controlled and a.location is not None]
-        situations = [self.situation(agent) for agent in due]
+        self._company = {}  # nobody moves while the choices are laid out: ask each door once
+        try:
+            situations = [self.situation(agent) for agent in due]
+        finally:
+            self._company = None
         choices = self.mind.decide(self, situations) if situations else []
         self.stats["batches"] += 1
         versions = [agent.version for agent in due]
