@@ -41,6 +41,7 @@ SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
 OPEN_INTEREST = 0.7  # a fact about nobody in particular
 STALE_HALF_LIFE_MINUTES = 12 * 60  # news loses half its pull in this time
 NEWS_SHELF_LIFE_MINUTES = 10 * STALE_HALF_LIFE_MINUTES  # by then under 1/1000 of it: not news
+NEWS_ON_MIND = 8  # the freshest news one has on one's mind; older news waits to be asked for
 RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
 ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
 ACQUAINTANCE_AFFINITY = 0.05
@@ -64,6 +65,8 @@ def news(world: World, speaker: Agent) -> list[str]:
         event = facts[fact_id].event
         if event is None or now < event.ends:
             fresh.append(fact_id)
+            if len(fresh) == NEWS_ON_MIND:
+                break
     return fresh
 
 
