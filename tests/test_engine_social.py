@@ -8,7 +8,9 @@ from typing import Any
 from game.engine import Action, World
 from game.engine.actions import TAKE, TAKE_MINUTES, TALK, TALK_MINUTES
 from game.engine.clock import MINUTES_PER_DAY, WEEKDAYS
+from game.engine.model import Fact
 from game.engine.social import (
+    NEWS_ON_MIND,
     NEWS_SHELF_LIFE_MINUTES,
     STALE_HALF_LIFE_MINUTES,
     news,
@@ -236,3 +238,16 @@ def test_news_draws_the_teller_to_those_not_yet_told_and_fades() -> None:
     assert 0 < seek["ben"] < fresh / 3  # two half-lives later it pulls a quarter as hard
     ann.known_facts["theft"][0] = world.now - NEWS_SHELF_LIFE_MINUTES - 1
     assert mind._social_memory(world, world.situation(ann)) == ({}, {})
+
+
+def test_only_the_freshest_news_is_on_a_mind() -> None:
+    world = _news_world()
+    ann = world.agents["ann"]
+    for i in range(NEWS_ON_MIND + 3):
+        world.facts[f"n{i}"] = Fact(f"n{i}", f"news number {i}", 5)
+        world.now += 1
+        world.learn_fact(ann, f"n{i}", "ben")
+    newest_first = [f"n{i}" for i in reversed(range(NEWS_ON_MIND + 3))]
+    assert news(world, ann) == newest_first[:NEWS_ON_MIND]
+    assert "theft" not in news(world, ann)  # still known, no longer on her mind
+    assert ann.knows("theft")
