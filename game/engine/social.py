@@ -104,17 +104,10 @@ def may_tell(world: World, speaker: Agent, listener: Agent, fact: Fact) -> bool:
                    for x in fact.incriminates)
 
 
-def tell_chance(world: World, speaker: Agent, listener: Agent, fact: Fact,
-                trust: float | None = None) -> float:
-    """How likely the speaker passes on a fact that got through the gates. ``trust``, when
-    given, is ``trust_in(speaker, listener)`` worked out once for many facts."""
-    if trust is None:
-        trust = trust_in(speaker, listener)
-    return _chance(speaker, listener, fact, trust, novelty(world, speaker, fact))
-
-
-def _chance(speaker: Agent, listener: Agent, fact: Fact, trust: float,
-            fresh: float) -> float:
+def tell_chance(speaker: Agent, listener: Agent, fact: Fact, trust: float,
+                fresh: float) -> float:
+    """How likely the speaker passes on news that got through the gates, given its trust in
+    the listener (``trust_in``) and the news's ``freshness``."""
     importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
     if fact.event is not None and fact.event.host == speaker.id:
         trust = 1.0  # a host invites anyone
@@ -135,16 +128,9 @@ def interest(listener: Agent, fact: Fact) -> float:
     return 1.0 if any(x in listener.relationships for x in fact.about) else STRANGER_INTEREST
 
 
-def novelty(world: World, speaker: Agent, fact: Fact) -> float:
-    """News goes stale with age (an event once it is over, at once), and each retelling
-    makes the next rarer."""
-    if fact.event is not None and world.now >= fact.event.ends:
-        return 0.0
-    return freshness(world, speaker, fact.id)
-
-
 def freshness(world: World, speaker: Agent, fact_id: str) -> float:
-    """Novelty of what ``news`` offers: it fades with age and with each retelling."""
+    """How new a piece of ``news`` still is: it fades with age and with each retelling (an
+    event that is over is no longer news at all)."""
     age = max(0, world.now - speaker.known_facts[fact_id][0])
     return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * len(
         speaker.told.get(fact_id, ())))
@@ -154,8 +140,8 @@ def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:
     """Facts the speaker chooses to pass on; draws from the world RNG in a fixed order."""
     trust, facts, roll = trust_in(speaker, listener), world.facts, world.rng.random
     willing = [f for f in tellable(world, speaker, listener)
-               if roll() < _chance(speaker, listener, facts[f], trust,
-                                   freshness(world, speaker, f))]
+               if roll() < tell_chance(speaker, listener, facts[f], trust,
+                                       freshness(world, speaker, f))]
     if not willing:
         return []  # nothing to say: no need to search memory (the costly part of a talk)
     recalled = recall_facts(world, speaker, listener, willing)
