@@ -1,6 +1,6 @@
 """The Generative Agents diffusion experiment (Park et al. 2023, section 7) on our towns.
 
-Run: .venv/bin/python bench/social.py [--seeds 10] [--sweep-seeds 20] [--town FILE ...]
+Run: .venv/bin/python bench/social.py [--seeds 10] [--sweep-seeds 100] [--town FILE ...]
 
 Each town (bench/towns/*.toml, 25 people) runs 2 game days with the default scripted
 minds and engine defaults; two facts start with one person each: an election
@@ -9,7 +9,10 @@ town, averaged over seeds: the share of the town that knows each fact at the end
 day 1 and day 2, relationship-network density at the start and the end, how many
 of those who knew of the party before it began came to it, wall time, and an
 importance sweep (the candidacy re-run at importance 1..10, over more seeds: a single
-run either takes off or fizzles, so a mean over few seeds jumps about).
+run either takes off or fizzles, so a mean over few seeds jumps about; each level shows
+its standard error, and a step down is only a dip if it is larger than the noise).
+Runs are independent and seeded, so they go to a process pool (one worker per core)
+and the figures are the same whatever the number of workers.
 
 Targets (the paper's figures inside each band): candidacy 20-45%, party 35-70%,
 density at least doubles, attendance 25-60%, sweep rising with no step over 25 points.
@@ -21,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,9 +114,28 @@ def with_importance(spec: dict[str, Any], fact_id: str, importance: int) -> dict
     return spec
 
 
-def report(console: Console, path: Path, seeds: list[int], sweep_seeds: list[int]) -> None:
+def known_at_end(spec: dict[str, Any], fact_id: str, seed: int) -> float:
+    return run(spec, seed).known[fact_id][-1]
+
+
+def sweep(pool: ProcessPoolExecutor, spec: dict[str, Any], fact_id: str,
+          seeds: list[int]) -> list[tuple[float, float]]:
+    """Mean and standard error of the share who know ``fact_id`` at the end, importance
+    1..10."""
+    jobs = [[pool.submit(known_at_end, with_importance(spec, fact_id, importance), fact_id, s)
+             for s in seeds] for importance in range(1, 11)]
+    out = []
+    for level in jobs:
+        shares = [job.result() for job in level]
+        error = statistics.stdev(shares) / len(shares) ** 0.5 if len(shares) > 1 else 0.0
+        out.append((statistics.mean(shares), error))
+    return out
+
+
+def report(console: Console, pool: ProcessPoolExecutor, path: Path, seeds: list[int],
+           sweep_seeds: list[int]) -> None:
     spec = town_spec(path)
-    runs = [run(spec, seed) for seed in seeds]
+    runs = list(pool.map(run, [spec] * len(seeds), seeds))
     facts = list(runs[0].known)
     table = Table(title=f"{spec['title']}: {len(spec['agents'])} people, {DAYS} days, "
                         f"{len(seeds)} seeds")
@@ -144,15 +168,20 @@ def report(console: Console, path: Path, seeds: list[int], sweep_seeds: list[int
                               f"of day {DAYS} (mean of {len(sweep_seeds)} seeds)")
     sweep_table.add_column("importance", justify="right")
     sweep_table.add_column("known", justify="right")
+    sweep_table.add_column("std. error", justify="right")
     sweep_table.add_column("step", justify="right")
-    last = None
-    for importance in range(1, 11):
-        varied = with_importance(spec, cand, importance)
-        mean = statistics.mean(run(varied, seed).known[cand][-1] for seed in sweep_seeds)
-        step = "" if last is None else f"{mean - last:+.1f}"
-        sweep_table.add_row(str(importance), f"{mean:.1f}%", step)
-        last = mean
+    levels = sweep(pool, spec, cand, sweep_seeds)
+    for importance, (mean, error) in enumerate(levels, start=1):
+        step = "" if importance == 1 else f"{mean - levels[importance - 2][0]:+.1f}"
+        sweep_table.add_row(str(importance), f"{mean:.1f}%", f"{error:.1f}", step)
     console.print(sweep_table)
+    steps = [(b[0] - a[0], (a[1] ** 2 + b[1] ** 2) ** 0.5) for a, b in zip(levels, levels[1:])]
+    largest = max(abs(step) for step, _ in steps)
+    dips = [f"{i + 2}: {step:+.1f}" for i, (step, noise) in enumerate(steps)
+            if step < -2 * noise]
+    console.print(f"sweep {levels[0][0]:.1f}% -> {levels[-1][0]:.1f}%, largest step "
+                  f"{largest:.1f} points (target: 25 or less); dips beyond twice their "
+                  f"standard error: {', '.join(dips) or 'none'}")
 
 
 def main() -> None:
@@ -160,16 +189,20 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--town", action="append", type=Path,
                         help="a 25-person story file (default: every town in bench/towns)")
-    parser.add_argument("--sweep-seeds", type=int, default=20,
+    parser.add_argument("--sweep-seeds", type=int, default=100,
                         help="seeds per importance level (0: no sweep); one run is all-or-"
                         "little, so the sweep's means need more seeds than the table's")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes to run seeds in (the figures do not depend on it)")
     args = parser.parse_args()
     console = Console()
     t0 = time.perf_counter()
-    for path in args.town or TOWNS:
-        report(console, path, list(range(1, args.seeds + 1)),
-               list(range(1, args.sweep_seeds + 1)))
-    console.print(f"total wall time {time.perf_counter() - t0:.1f} s")
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        for path in args.town or TOWNS:
+            report(console, pool, path, list(range(1, args.seeds + 1)),
+                   list(range(1, args.sweep_seeds + 1)))
+    console.print(f"total wall time {time.perf_counter() - t0:.1f} s "
+                  f"({args.workers} workers)")
 
 
 if __name__ == "__main__":
