@@ -142,11 +142,12 @@ def report(console: Console, pool: ProcessPoolExecutor, path: Path, seeds: list[
     table.add_column("measure")
     table.add_column("result", justify="right")
     table.add_column("target", justify="right")
-    targets = {"candidacy": "20-45%"}
+    events = {f["id"] for f in spec["facts"] if f.get("event")}
     for fact_id in facts:
         for day in range(DAYS):
             mean = statistics.mean(r.known[fact_id][day] for r in runs)
-            target = (targets.get(fact_id, "35-70%") if day == DAYS - 1 else "")
+            band = "35-70%" if fact_id in events else "20-45%"  # the party; the candidacy
+            target = band if day == DAYS - 1 else ""
             table.add_row(f"{fact_id} known, end of day {day + 1}", f"{mean:.1f}%", target)
     start = statistics.mean(r.density[0] for r in runs)
     end = statistics.mean(r.density[1] for r in runs)

@@ -22,6 +22,7 @@ from .events import Event, EventLog
 from .memory import MemoryNode
 from .mind import Mind, Situation
 from .model import Agent, Fact, Item, Location
+from .outings import RoutineIndex
 from .perception import DEFAULT_REPLAN_IMPORTANCE
 from .planning import PLAN_IMPORTANCE, PLAN_LEAD_MINUTES, block_at, describe_plan
 from .reflection import DEFAULT_REFLECTION_THRESHOLD
@@ -71,6 +72,7 @@ class World:
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))
         self._moves: dict[str, list[tuple[str, int, Action, bool]]] = {}  # see move_actions
         self._company: dict[str, tuple[bool, frozenset[int]]] | None = None  # see may_enter
+        self.routine_index: dict[str, RoutineIndex] = {}  # weekday -> see outings.routine_index
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
         self._residents: dict[str, list[Agent]] = {  # owners and those who live there
             loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]

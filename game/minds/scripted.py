@@ -19,6 +19,7 @@ from game.engine.actions import MOVE, SLEEP, STAY, TALK, WAIT, Action
 from game.engine.memory import MAX_IMPORTANCE, MemoryNode
 from game.engine.mind import Conversation, Reflection, Situation
 from game.engine.model import Agent, PlanBlock
+from game.engine.outings import with_outings
 from game.engine.planning import routine_plan
 from game.engine.social import freshness, may_tell, news
 from game.engine.world import World
@@ -169,7 +170,8 @@ class ScriptedMind:
 
     # ---------------------------------------------------------------- planning
     def plan_day(self, world: World, agent_id: str, day: int) -> list[PlanBlock]:
-        return routine_plan(world, world.agents[agent_id], day)
+        agent = world.agents[agent_id]
+        return with_outings(world, agent, day, routine_plan(world, agent, day))
 
 
 def talk_summaries(world: World, a: str, b: str, shared: list[str],
