@@ -322,7 +322,8 @@ def test_the_poisoner_hides_the_syringe_in_the_reeds_and_goes_home(seed: int) ->
     assert (murder["killer"], murder["victim"], murder["item"], murder["location"]) == (
         "hugo", "nell", "syringe", "reptiles")
     text_lines = [e["text"] for d in data["chronicle"] for e in d["events"]]
-    assert "Hugo Brandt hid the syringe of etorphine at Flamingo Pond" in text_lines
-    hugo = next(row for row in data["summary"] if row["id"] == "hugo")
-    assert hugo["location"] == "hugo_flat"
+    hid = text_lines.index("Hugo Brandt hid the syringe of etorphine at Flamingo Pond")
+    # then home: the plot's last step, done once he is there (his free time may take him
+    # out again later, so where the day ends finds him proves nothing)
+    assert "Hugo Brandt completed: go" in text_lines[hid:]
     assert data["plots"] == {"hugo_plot": "done"}

@@ -29,6 +29,7 @@ OUTING_ACTIVITY = "out for a while"
 OUTING_CHANCE = 0.5  # of a free stretch being spent out
 MIN_FREE_MINUTES = 60  # a shorter gap at home is not free time
 OUTING_MINUTES = 90  # the longest outing
+MIN_OUTING_MINUTES = 30  # not worth going out for less
 START_STEP = 15  # outings start on the quarter hour within the free stretch
 QUIET_PLACE = 0.5  # the draw of an open place where nobody is expected, of one person's 1.0
 MAX_WALK_SHARE = 0.5  # the walk there may take at most this share of the outing
@@ -36,10 +37,11 @@ MAX_WALK_SHARE = 0.5  # the walk there may take at most this share of the outing
 
 def with_outings(world: World, agent: Agent, day: int, plan: list[PlanBlock]
                  ) -> list[PlanBlock]:
-    """The day plan with some of its free time spent out (see the module's docstring)."""
+    """The day plan with some of its free time spent out (see the module's docstring).
+    An outing ends in time to walk to whatever comes next."""
     rng = random.Random(f"outings:{world.seed}:{agent.id}:{day}")
     out: list[PlanBlock] = []
-    for block in plan:
+    for i, block in enumerate(plan):
         free = block.end - block.start
         if block.activity != AT_HOME or block.reason != "routine" \
                 or free < MIN_FREE_MINUTES or rng.random() >= OUTING_CHANCE:
@@ -48,14 +50,17 @@ def with_outings(world: World, agent: Agent, day: int, plan: list[PlanBlock]
         length = min(OUTING_MINUTES, free)
         start = block.start + rng.randrange(0, free - length + 1, START_STEP)
         place = choose_place(world, agent, start, start + length, rng)
-        if place is None:
+        next_place = plan[i + 1].location if i + 1 < len(plan) else block.location
+        back = world.travel_time(place, next_place) if place is not None else None
+        end = min(start + length, block.end - (back or 0))
+        if place is None or back is None or end - start < MIN_OUTING_MINUTES:
             out.append(block)
             continue
         if start > block.start:
             out.append(PlanBlock(block.start, start, block.location, AT_HOME))
-        out.append(PlanBlock(start, start + length, place, OUTING_ACTIVITY))
-        if start + length < block.end:
-            out.append(PlanBlock(start + length, block.end, block.location, AT_HOME))
+        out.append(PlanBlock(start, end, place, OUTING_ACTIVITY))
+        if end < block.end:
+            out.append(PlanBlock(end, block.end, block.location, AT_HOME))
     return out
 
 
