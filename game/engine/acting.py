@@ -38,6 +38,7 @@ from .social import converse
 if TYPE_CHECKING:
     from .world import World
 
+COMPANY_STAY_MINUTES = 20  # the longest stay offered while someone awake is there too
 OWN_ARRIVAL_IMPORTANCE = 1  # of an agent's memory of where it went (others see "arrive" at 2)
 
 
@@ -51,6 +52,9 @@ def allowed_actions(world: World, agent: Agent) -> list[Action]:
     chunk = LONGEST_STAY_MINUTES
     if block is not None and block.location == here:
         chunk = max(SHORTEST_STAY_MINUTES, min(LONGEST_STAY_MINUTES, block.end - now))
+    if chunk > COMPANY_STAY_MINUTES and any(
+            not other.asleep for other in world.present(here, exclude=agent.id)):
+        chunk = COMPANY_STAY_MINUTES  # in company one looks up and talks more often
     activity = block.activity if block is not None and block.location == here else "idle"
     if activity == "sleep" and here != agent.home:
         activity = "idle"

@@ -3,7 +3,7 @@
 A fact may carry a ``Gathering`` (place, day, window, host). Whoever learns of it
 before it ends decides once, there and then, whether to go: fondness for the host
 draws them, an important occasion draws them, and a routine that has them busy
-elsewhere in the window keeps them away. A yes becomes a dated ``visit``
+elsewhere in the window, or one that runs into their sleep, keeps them away. A yes becomes a dated ``visit``
 intention, which the planner lays over that day only. The host always goes.
 """
 
@@ -56,6 +56,10 @@ def attend_chance(world: World, agent: Agent, fact: Fact) -> float:
 
 
 def _busy_elsewhere(world: World, agent: Agent, event: Gathering) -> bool:
+    """Their routine has them elsewhere in the window, or it runs into their sleep."""
+    bedtime = agent.sleep if agent.sleep > agent.wake else agent.sleep + MINUTES_PER_DAY
+    if event.start < agent.wake or event.end > bedtime:
+        return True
     weekday = world.calendar.weekday(event.day * MINUTES_PER_DAY)
     return any(weekday in r.days and r.start < event.end and event.start < r.end
                and r.location not in (event.place, agent.home) for r in agent.routine)

@@ -2,7 +2,8 @@
 
 A waking stretch of an hour or more at home, by routine, is free time. On about half
 of them a person goes out for a while, to a public place that is open for the whole
-outing and near enough to be worth the walk, chosen in proportion to the company
+outing, near enough to be worth the walk and not an event they have chosen not to go
+to, chosen in proportion to the company
 they expect there: the people whose routines bring them there at that hour, friends
 counting for more. So neighbours who work apart still meet in the evening, and a
 stranger at the forge or the inn becomes an acquaintance, whatever routines the
@@ -69,11 +70,13 @@ def choose_place(world: World, agent: Agent, start: int, end: int,
     """A public place open throughout ``[start, end)``, drawn by the company expected."""
     routes = world.routes_from(agent.home)
     walk_limit = (end - start) * MAX_WALK_SHARE
+    declined = declined_events(world, agent, start, end)
     places: list[str] = []
     weights: list[float] = []
     for loc_id, minutes in routes.items():
         loc = world.locations[loc_id]
-        if loc_id == agent.home or loc.kind != "public" or minutes > walk_limit:
+        if loc_id == agent.home or loc.kind != "public" or minutes > walk_limit \
+                or loc_id in declined:
             continue
         if not (loc.is_open(start % MINUTES_PER_DAY) and loc.is_open((end - 1) % MINUTES_PER_DAY)):
             continue
@@ -82,6 +85,17 @@ def choose_place(world: World, agent: Agent, start: int, end: int,
     if not places:
         return None
     return rng.choices(places, weights)[0]
+
+
+def declined_events(world: World, agent: Agent, start: int, end: int) -> set[str]:
+    """Places of events in ``[start, end)`` that ``agent`` knows of and is not going to (one
+    who is going has the visit in its plan already, so it has no free time then)."""
+    places = set()
+    for fact_id in agent.known_facts:
+        event = world.facts[fact_id].event
+        if event is not None and event.begins < end and start < event.ends:
+            places.add(event.place)
+    return places
 
 
 def expected_company(world: World, agent: Agent, place: str, start: int, end: int) -> float:

@@ -39,7 +39,7 @@ MIN_TRUST = 0.05
 STRANGER_INTEREST = 0.3  # a fact about people the listener does not know
 SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
 OPEN_INTEREST = 0.7  # a fact about nobody in particular
-STALE_HALF_LIFE_MINUTES = 12 * 60  # news loses half its pull in this time
+STALE_HALF_LIFE_MINUTES = 3 * 60  # news loses half its pull in this time
 NEWS_SHELF_LIFE_MINUTES = 10 * STALE_HALF_LIFE_MINUTES  # by then under 1/1000 of it: not news
 NEWS_ON_MIND = 8  # the freshest news one has on one's mind; older news waits to be asked for
 RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
@@ -53,13 +53,14 @@ AFFINITY_ACCUSED = 0.2  # being told an accusation against oneself cools one on 
 
 
 def news(world: World, speaker: Agent) -> list[str]:
-    """What the speaker still has as news, newest first: facts learnt within the shelf life,
-    events not yet over. Older ones have gone stale, so talk never weighs them (and a long
-    game costs no more per talk)."""
-    now, facts = world.now, world.facts
+    """What the speaker still has as news: facts learnt within the shelf life, newest first,
+    then its own news (which never goes stale for it); events only until they are over.
+    Older ones have gone stale, so talk never weighs them (and a long game costs no more
+    per talk)."""
+    now, facts, known = world.now, world.facts, speaker.known_facts
     oldest = now - NEWS_SHELF_LIFE_MINUTES
     fresh: list[str] = []
-    for fact_id, (learnt, _source) in reversed(speaker.known_facts.items()):
+    for fact_id, (learnt, _source) in reversed(known.items()):
         if learnt < oldest:  # facts are kept in the order they were learnt: the rest are older
             break
         event = facts[fact_id].event
@@ -67,7 +68,24 @@ def news(world: World, speaker: Agent) -> list[str]:
             fresh.append(fact_id)
             if len(fresh) == NEWS_ON_MIND:
                 break
+    for fact_id in world.own_news.get(speaker.id, ()):
+        event = facts[fact_id].event
+        if fact_id in known and fact_id not in fresh and (event is None or now < event.ends):
+            fresh.append(fact_id)
     return fresh
+
+
+def own_news_index(facts: dict[str, Fact]) -> dict[str, tuple[str, ...]]:
+    """Agent id -> the facts that are its own news to spread: its candidacy or anything
+    about it that the story says its subjects volunteer, and the events it hosts."""
+    index: dict[str, list[str]] = {}
+    for fact in facts.values():
+        owners = set(fact.about) if fact.volunteers else set()
+        if fact.event is not None and fact.event.host:
+            owners.add(fact.event.host)
+        for owner in sorted(owners):
+            index.setdefault(owner, []).append(fact.id)
+    return {owner: tuple(ids) for owner, ids in index.items()}
 
 
 def tellable(world: World, speaker: Agent, listener: Agent) -> list[str]:
@@ -111,7 +129,7 @@ def tell_chance(speaker: Agent, listener: Agent, fact: Fact, trust: float,
     importance = IMPORTANCE_FLOOR + (1 - IMPORTANCE_FLOOR) * fact.importance / MAX_IMPORTANCE
     if fact.event is not None and fact.event.host == speaker.id:
         trust = 1.0  # a host invites anyone
-    return importance * trust * interest(listener, fact) * fresh
+    return importance * trust * interest(speaker, listener, fact) * fresh
 
 
 def trust_in(speaker: Agent, listener: Agent) -> float:
@@ -119,21 +137,26 @@ def trust_in(speaker: Agent, listener: Agent) -> float:
     return max(MIN_TRUST, min(1.0, TRUST_BASE + (1 - TRUST_BASE) * speaker.affinity(listener.id)))
 
 
-def interest(listener: Agent, fact: Fact) -> float:
-    """Facts about people the listener knows interest them most."""
+def interest(speaker: Agent, listener: Agent, fact: Fact) -> float:
+    """Facts about people the listener knows interest them most, and the speaker's own
+    news is about someone they know: the one in front of them."""
     if not fact.about:
         return OPEN_INTEREST
     if listener.id in fact.about:
         return SELF_INTEREST
+    if speaker.id in fact.about:
+        return 1.0
     return 1.0 if any(x in listener.relationships for x in fact.about) else STRANGER_INTEREST
 
 
 def freshness(world: World, speaker: Agent, fact_id: str) -> float:
-    """How new a piece of ``news`` still is: it fades with age and with each retelling (an
-    event that is over is no longer news at all)."""
+    """How new a piece of ``news`` still is: it fades with age (unless it is the speaker's
+    own) and with each retelling (an event that is over is no longer news at all)."""
+    retold = 1 + RETELL_DAMPING * len(speaker.told.get(fact_id, ()))
+    if fact_id in world.own_news.get(speaker.id, ()):
+        return 1 / retold  # one's own news: on one's mind until told, however old
     age = max(0, world.now - speaker.known_facts[fact_id][0])
-    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / (1 + RETELL_DAMPING * len(
-        speaker.told.get(fact_id, ())))
+    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / retold
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:

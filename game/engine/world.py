@@ -28,6 +28,7 @@ from .planning import PLAN_IMPORTANCE, PLAN_LEAD_MINUTES, block_at, describe_pla
 from .reflection import DEFAULT_REFLECTION_THRESHOLD
 from .rules import WorldRule
 from .scheduler import DecisionQueue
+from .social import own_news_index
 from .snapshot import load_world_state, plain_copy, world_state
 from .spec import (
     agents_from_spec,
@@ -67,6 +68,7 @@ class World:
         self.locations: dict[str, Location] = locations_from_spec(spec)
         self.items: dict[str, Item] = items_from_spec(spec)
         self.facts: dict[str, Fact] = facts_from_spec(spec)
+        self.own_news = own_news_index(self.facts)  # see social.news
         self._order: list[Agent] = agents_from_spec(spec, self.now, self.facts)
         self.agents: dict[str, Agent] = {agent.id: agent for agent in self._order}
         self._travel = all_pairs_travel(list(self.locations), spec.get("connections", []))

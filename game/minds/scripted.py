@@ -27,6 +27,7 @@ from game.speech import own_view, pronouns, rumour
 
 RECENT_TALK_MINUTES = 180
 SMALL_TALK = 0.35  # the pull of talking to a stranger: above staying put when the roll allows
+NEW_FACE = 0.1  # the extra pull of someone one has never spoken to
 SEEK_PER_IMPORTANCE = 0.5  # the pull of news to tell, at the greatest importance
 MIN_SEEK = 0.01  # a pull too weak to weigh
 
@@ -126,6 +127,8 @@ class ScriptedMind:
         if s.plan_block is not None and s.plan_block.activity == "sleep":
             return -1.0
         u = SMALL_TALK + 0.5 * agent.affinity(other_id)
+        if other_id not in agent.relationships:
+            u += NEW_FACE
         u += seek.get(other_id, 0.0)
         if other_id in avoid:
             u += 2 * avoid[other_id] - 0.5
