@@ -40,6 +40,8 @@ def with_outings(world: World, agent: Agent, day: int, plan: list[PlanBlock]
                  ) -> list[PlanBlock]:
     """The day plan with some of its free time spent out (see the module's docstring).
     An outing ends in time to walk to whatever comes next."""
+    if agent.is_player or not world.outings:
+        return plan  # a player who lets time pass keeps to their routine, as they expect
     rng = random.Random(f"outings:{world.seed}:{agent.id}:{day}")
     out: list[PlanBlock] = []
     for i, block in enumerate(plan):
@@ -60,8 +62,11 @@ def with_outings(world: World, agent: Agent, day: int, plan: list[PlanBlock]
         if start > block.start:
             out.append(PlanBlock(block.start, start, block.location, AT_HOME))
         out.append(PlanBlock(start, end, place, OUTING_ACTIVITY))
-        if end < block.end:
-            out.append(PlanBlock(end, block.end, block.location, AT_HOME))
+        if end < block.end:  # home if there is time for it, else straight on to what is next
+            if block.end - end >= MIN_FREE_MINUTES:
+                out.append(PlanBlock(end, block.end, block.location, AT_HOME))
+            else:
+                out.append(PlanBlock(end, block.end, next_place, OUTING_ACTIVITY))
     return out
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .memory import MAX_IMPORTANCE, QUERY_TERMS
-from .model import Agent, Fact, Relationship
+from .model import DEFAULT_FACT_IMPORTANCE, Agent, Fact, Relationship
 
 if TYPE_CHECKING:
     from .world import World
@@ -39,8 +39,11 @@ MIN_TRUST = 0.05
 STRANGER_INTEREST = 0.3  # a fact about people the listener does not know
 SELF_INTEREST = 0.2  # a fact about the listener themself: they know it best
 OPEN_INTEREST = 0.7  # a fact about nobody in particular
-STALE_HALF_LIFE_MINUTES = 3 * 60  # news loses half its pull in this time
-NEWS_SHELF_LIFE_MINUTES = 10 * STALE_HALF_LIFE_MINUTES  # by then under 1/1000 of it: not news
+STALE_HALF_LIFE_MINUTES = 3 * 60  # news of ordinary importance loses half its pull in this
+# time; weightier news stays news longer, in proportion (an arrest, at 8, for 4.8 hours)
+NEWS_SHELF_LIFE_MINUTES = (10 * STALE_HALF_LIFE_MINUTES * MAX_IMPORTANCE
+                           // DEFAULT_FACT_IMPORTANCE)  # even the weightiest: under 1/1000
+
 NEWS_ON_MIND = 8  # the freshest news one has on one's mind; older news waits to be asked for
 RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
 ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
@@ -150,13 +153,15 @@ def interest(speaker: Agent, listener: Agent, fact: Fact) -> float:
 
 
 def freshness(world: World, speaker: Agent, fact_id: str) -> float:
-    """How new a piece of ``news`` still is: it fades with age (unless it is the speaker's
-    own) and with each retelling (an event that is over is no longer news at all)."""
+    """How new a piece of ``news`` still is: it fades with age, the slower the weightier
+    (unless it is the speaker's own), and with each retelling (an event that is over is no longer news at all)."""
     retold = 1 + RETELL_DAMPING * len(speaker.told.get(fact_id, ()))
     if fact_id in world.own_news.get(speaker.id, ()):
         return 1 / retold  # one's own news: on one's mind until told, however old
     age = max(0, world.now - speaker.known_facts[fact_id][0])
-    return 0.5 ** (age / STALE_HALF_LIFE_MINUTES) / retold
+    half_life = STALE_HALF_LIFE_MINUTES * world.facts[fact_id].importance \
+        / DEFAULT_FACT_IMPORTANCE
+    return 0.5 ** (age / half_life) / retold
 
 
 def pick_facts(world: World, speaker: Agent, listener: Agent) -> list[str]:

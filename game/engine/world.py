@@ -75,6 +75,7 @@ class World:
         self._moves: dict[str, list[tuple[str, int, Action, bool]]] = {}  # see move_actions
         self._company: dict[str, tuple[bool, frozenset[int]]] | None = None  # see may_enter
         self.routine_index: dict[str, RoutineIndex] = {}  # weekday -> see outings.routine_index
+        self.outings: bool = bool(spec.get("outings", True))  # free time spent out (outings.py)
         self._occupants: dict[str, list[Agent]] = {}  # location -> agents, in index order
         self._residents: dict[str, list[Agent]] = {  # owners and those who live there
             loc.id: [a for a in self._order if a.id in loc.owners or a.home == loc.id]
