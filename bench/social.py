@@ -1,6 +1,6 @@
 """The Generative Agents diffusion experiment (Park et al. 2023, section 7) on our towns.
 
-Run: .venv/bin/python bench/social.py [--seeds 10] [--sweep-seeds 100] [--town FILE ...]
+Run: .venv/bin/python bench/social.py [--seeds 50] [--sweep-seeds 100] [--town FILE ...]
 
 Each town (bench/towns/*.toml, 25 people) runs 2 game days with the default scripted
 minds and engine defaults; two facts start with one person each: an election
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import os
 import statistics
 import time
@@ -176,7 +177,7 @@ def report(console: Console, pool: ProcessPoolExecutor, path: Path, seeds: list[
         step = "" if importance == 1 else f"{mean - levels[importance - 2][0]:+.1f}"
         sweep_table.add_row(str(importance), f"{mean:.1f}%", f"{error:.1f}", step)
     console.print(sweep_table)
-    steps = [(b[0] - a[0], (a[1] ** 2 + b[1] ** 2) ** 0.5) for a, b in zip(levels, levels[1:])]
+    steps = [(b[0] - a[0], (a[1] ** 2 + b[1] ** 2) ** 0.5) for a, b in itertools.pairwise(levels)]
     largest = max(abs(step) for step, _ in steps)
     dips = [f"{i + 2}: {step:+.1f}" for i, (step, noise) in enumerate(steps)
             if step < -2 * noise]
@@ -187,7 +188,8 @@ def report(console: Console, pool: ProcessPoolExecutor, path: Path, seeds: list[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=50,
+                        help="seeds for the main table (one run is all-or-little)")
     parser.add_argument("--town", action="append", type=Path,
                         help="a 25-person story file (default: every town in bench/towns)")
     parser.add_argument("--sweep-seeds", type=int, default=100,

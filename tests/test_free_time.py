@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from game.engine import World
+from game.engine.acting import COMPANY_STAY_MINUTES, allowed_actions
 from game.engine.actions import LONGEST_STAY_MINUTES, STAY
 from game.engine.clock import MINUTES_PER_DAY
 from game.engine.gatherings import attend_chance
 from game.engine.model import PlanBlock
 from game.engine.outings import AT_HOME, OUTING_ACTIVITY, with_outings
-from game.engine.acting import COMPANY_STAY_MINUTES, allowed_actions
 from game.engine.social import RETELL_DAMPING, freshness
 from game.minds.scripted import ScriptedMind
 from tests.towns import H, person, town

@@ -3,8 +3,9 @@
 A fact may carry a ``Gathering`` (place, day, window, host). Whoever learns of it
 before it ends decides once, there and then, whether to go: fondness for the host
 draws them, an important occasion draws them, and a routine that has them busy
-elsewhere in the window, or one that runs into their sleep, keeps them away. A yes becomes a dated ``visit``
-intention, which the planner lays over that day only. The host always goes.
+elsewhere in the window, or an event that runs into their sleep, keeps them away. A yes
+becomes a dated ``visit`` intention, which the planner lays over that day only. The host
+always goes.
 """
 
 from __future__ import annotations

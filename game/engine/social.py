@@ -154,7 +154,8 @@ def interest(speaker: Agent, listener: Agent, fact: Fact) -> float:
 
 def freshness(world: World, speaker: Agent, fact_id: str) -> float:
     """How new a piece of ``news`` still is: it fades with age, the slower the weightier
-    (unless it is the speaker's own), and with each retelling (an event that is over is no longer news at all)."""
+    (unless it is the speaker's own), and with each retelling (an event that is over is
+    no longer news at all)."""
     retold = 1 + RETELL_DAMPING * len(speaker.told.get(fact_id, ()))
     if fact_id in world.own_news.get(speaker.id, ()):
         return 1 / retold  # one's own news: on one's mind until told, however old

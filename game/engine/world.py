@@ -28,8 +28,8 @@ from .planning import PLAN_IMPORTANCE, PLAN_LEAD_MINUTES, block_at, describe_pla
 from .reflection import DEFAULT_REFLECTION_THRESHOLD
 from .rules import WorldRule
 from .scheduler import DecisionQueue
-from .social import own_news_index
 from .snapshot import load_world_state, plain_copy, world_state
+from .social import own_news_index
 from .spec import (
     agents_from_spec,
     all_pairs_travel,
