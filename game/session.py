@@ -41,8 +41,9 @@ __all__ = [
     "MindFactory", "PlotProbe", "Sighting", "Verdict", "format_hhmm", "sightings",
     "MindUnavailable", "Outcome", "ProgressFn", "StoryError", "StoryProblem", "TimelineTree",
     "close_mind", "load_story", "load_story_text", "make_mind", "open_mind", "parse_time",
-    "plural", "resolve_story_path", "story_hash", "story_schema",
+    "plural", "resolve_story_path", "story_hash", "story_schema", "VERB_NAMES",
 ]
+VERB_NAMES = frozenset([*VERBS, "rewind"])  # every verb a player (or a save) may use
 
 FEED_LENGTH = 200
 MindFactory = Callable[[], Any]

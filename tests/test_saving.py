@@ -72,3 +72,26 @@ def test_load_of_broken_history_raises(tmp_path: Path) -> None:
                payload)
     with pytest.raises(ReplayError, match="history entry 0"):
         load_session(path)
+
+
+def test_an_older_save_loads_without_what_the_town_no_longer_allows(tmp_path: Path) -> None:
+    """A save from an earlier version of the town may hold a command that is refused now
+    (a door that was open is shut): loading leaves it out, plays the rest, and says so in
+    one line."""
+    session = GameSession("tutorial")
+    session.start()
+    session.skip("hours", 1)
+    session.do(Command("search"))
+    path = tmp_path / "old.hsav"
+    save_session(session, path, created=CREATED)
+    header, payload = read_save(path)
+    refused = {"verb": "take", "target": "the_moon"}
+    payload["history"] = [payload["history"][0], refused, *payload["history"][1:]]
+    write_save(path, header.model_dump(exclude={"payload_size", "payload_compressed"}),
+               payload)
+    loaded = load_session(path)
+    assert loaded.history == session.history  # everything else was played
+    assert loaded.world.log.digest == session.world.log.digest
+    assert loaded.notice.startswith("This save comes from an earlier version of the town: "
+                                    "1 of 3 commands no longer applied and was left out")
+    assert "\n" not in loaded.notice and "the_moon" not in loaded.notice.split("(first")[0]

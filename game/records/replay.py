@@ -18,6 +18,7 @@ from typing import Any
 from game.records.payload import MAX_REPLAY_DAYS, MAX_REPLAY_MINUTES, SavePayload, check_payload
 from game.records.savefile import SaveError, SaveHeader, load_file, short_name
 from game.session import (
+    VERB_NAMES,
     Command,
     CommandError,
     GameSession,
@@ -110,10 +111,14 @@ def open_session(payload: SavePayload, header: SaveHeader | None = None) -> Game
 
 def replay_payload(payload: SavePayload, header: SaveHeader | None = None,
                    progress: Progress | None = None,
-                   cancel: CancelCheck | None = None) -> tuple[GameSession, list[str]]:
+                   cancel: CancelCheck | None = None,
+                   skip_failed: bool = False) -> tuple[GameSession, list[str]]:
     """Rebuild a session from a payload's story, seed and history.
 
-    Returns the session and the divergences (commands that failed); stops at the first.
+    Returns the session and the divergences (commands that failed); stops at the first,
+    or with ``skip_failed`` leaves each out and goes on (loading a save made by an older
+    version of the town, where a door that was open may now be shut); a verb no version
+    ever had still fails the load (ReplayError).
     ``progress`` hears after each entry; ``cancel`` returning True stops the replay
     (ReplayCancelled), so a long load never holds the player hostage.
     """
@@ -131,7 +136,12 @@ def replay_payload(payload: SavePayload, header: SaveHeader | None = None,
             raise ReplayCancelled("loading was cancelled")
         if problem:
             problems.append(problem)
-            break
+            if not skip_failed:
+                break
+            if str(entry.get("verb", "")).strip().lower() not in VERB_NAMES:
+                session.close()  # no game ever made this: the save is broken, not old
+                raise ReplayError(problem)
+            continue  # a real command this town refuses now: leave it out
         if entry["verb"] != "rewind":
             simulated += max(0, session.span[1] - session.span[0])
             if simulated > MAX_REPLAY_MINUTES:
@@ -141,6 +151,16 @@ def replay_payload(payload: SavePayload, header: SaveHeader | None = None,
         if progress is not None:
             progress(i + 1, len(entries))
     return session, problems
+
+
+def migration_notice(problems: list[str], commands: int) -> str:
+    """One line for a player whose save had commands the town no longer allows."""
+    if not problems:
+        return ""
+    return (f"This save comes from an earlier version of the town: {len(problems)} of "
+            f"{plural(commands, 'command')} no longer applied and "
+            f"{'was' if len(problems) == 1 else 'were'} left out (first: "
+            f"{problems[0].split(' failed: ', 1)[-1]}).")
 
 
 def apply_entry(session: GameSession, entry: dict[str, Any],

@@ -76,11 +76,20 @@ def save_session(session: GameSession, path: str | Path, summary: str | None = N
 
 
 def load_session(path: str | Path) -> GameSession:
-    """Rebuild the session a save describes by replaying it; raises ReplayError."""
-    from game.records.replay import ReplayError, read_for_replay, replay_payload
+    """Rebuild the session a save describes by replaying it; raises ReplayError. Commands
+    an older save holds that the town no longer allows are left out, and the session's
+    ``notice`` says so."""
+    from game.records.replay import (
+        ReplayError,
+        migration_notice,
+        read_for_replay,
+        replay_payload,
+    )
 
     header, payload = read_for_replay(path)
-    session, problems = replay_payload(payload, header)
-    if problems:
-        raise ReplayError(f"{path}: {problems[0]}")
+    try:
+        session, problems = replay_payload(payload, header, skip_failed=True)
+    except ReplayError as exc:
+        raise ReplayError(f"{path}: {exc}") from None
+    session.notice = migration_notice(problems, len(payload.history))
     return session

@@ -290,6 +290,8 @@ class TextGame:
         self.s.close()
         self.s = loaded
         self.say(f"Loaded {path.name}: {loaded.story.scenario.title}, loop {loaded.loop}.")
+        if loaded.notice:
+            self.say(f"! {loaded.notice}")
         self.show_look()
 
     def reload(self) -> None:

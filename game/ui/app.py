@@ -187,6 +187,8 @@ class App:
         if self.session is not None:
             self.session.close()
         self.session, self.story_path = session, story_path
+        if session.notice:
+            self.message = session.notice  # e.g. what an older save no longer allowed
         self.reset_to("title", "town")
         self.show_status_scene()
 

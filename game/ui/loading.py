@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from game.records.payload import shipped_story_path
-from game.records.replay import Replayer, ReplayError, read_for_replay, replay_payload
+from game.records.replay import (
+    Replayer,
+    ReplayError,
+    migration_notice,
+    read_for_replay,
+    replay_payload,
+)
 from game.session import GameSession
 
 log = logging.getLogger(__name__)
@@ -68,10 +74,8 @@ class SaveLoader:
                 self.replayer = Replayer(payload, header)
                 return
             session, problems = replay_payload(payload, header, self._set_progress,
-                                               self._cancel.is_set)
-            if problems:
-                session.close()
-                raise ReplayError(f"{self.path.name}: {problems[0]}")
+                                               self._cancel.is_set, skip_failed=True)
+            session.notice = migration_notice(problems, len(payload.history))
             found = shipped_story_path(session.content_hash)
             self.story_path = str(found) if found is not None else session.scenario_id
             self.session = session
