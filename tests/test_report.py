@@ -32,7 +32,7 @@ def test_html_report(secret_env: None) -> None:
         assert needle in text, needle
     assert "<svg" in text and "</svg>" in text and "<rect" in text
     assert "travelling" in text  # the legend
-    assert "go bram_house" in text and "#7" in text  # both branches are in the tree
+    assert "go lighthouse" in text and "#7" in text  # both branches are in the tree
     assert SECRET not in text and "SECRET" not in text
 
 
