@@ -7,7 +7,7 @@ from typing import Any
 
 from game.engine import Action, World
 from game.engine.actions import TAKE, TAKE_MINUTES, TALK, TALK_MINUTES
-from game.engine.clock import MINUTES_PER_DAY, WEEKDAYS
+from game.engine.clock import MINUTES_PER_DAY
 from game.engine.model import DEFAULT_FACT_IMPORTANCE, Fact
 from game.engine.social import (
     NEWS_ON_MIND,
@@ -17,28 +17,14 @@ from game.engine.social import (
     tellable,
 )
 from game.minds.scripted import ScriptedMind
+from tests.towns import H, person, town
 
 DAY = MINUTES_PER_DAY
-H = 60
 
 
 def _agent(aid: str, routine: list[tuple[int, int, str, str]], **extra: Any) -> dict[str, Any]:
-    return {
-        "id": aid, "name": aid.capitalize(), "home": f"h_{aid}",
-        "routine": [{"days": list(WEEKDAYS), "start": s * H, "end": e * H, "location": loc,
-                     "activity": act} for s, e, loc, act in routine],
-        "wake": 7 * H, "sleep": 22 * H, "relationships": {}, **extra,
-    }
-
-
-def _town(agents: list[dict[str, Any]], public: list[str],
-          **extra: Any) -> dict[str, Any]:
-    homes = [{"id": a["home"], "kind": "private", "owners": [a["id"]]} for a in agents]
-    locations = homes + [{"id": p, "name": p.capitalize(), "kind": "public"} for p in public]
-    hub = public[0]
-    connections = [[loc["id"], hub, 5] for loc in locations if loc["id"] != hub]
-    return {"start_date": "2026-03-02", "start_time": 6 * H, "locations": locations,
-            "connections": connections, "items": [], "facts": [], "agents": agents, **extra}
+    """A townsperson whose routine is given in whole hours."""
+    return person(aid, [(s * H, e * H, loc, act) for s, e, loc, act in routine], **extra)
 
 
 def _befriend(agents: list[dict[str, Any]], a: str, b: str) -> None:
@@ -56,7 +42,7 @@ def _chain_spec() -> dict[str, Any]:
     ]
     for a, b in (("ann", "ben"), ("ben", "cal"), ("cal", "dot")):
         _befriend(agents, a, b)
-    spec = _town(agents, ["market", "mill", "tavern"], outings=False)  # meet by routine only
+    spec = town(agents, ["market", "mill", "tavern"], outings=False)  # meet by routine only
     spec["facts"] = [{"id": "theft", "text": "the mayor stole the harbour fund",
                       "importance": 10, "known_by": ["ann"]}]
     return spec
@@ -118,7 +104,7 @@ def _perception_spec() -> dict[str, Any]:
         _agent("zed", [(8, 20, "quay", "fishing")]),
         _agent("pip", [], is_player=True, start_location="square"),
     ]
-    spec = _town(agents, ["square", "quay"], outings=False)  # each keeps to their place
+    spec = town(agents, ["square", "quay"], outings=False)  # each keeps to their place
     spec["items"] = [{"id": "coin", "name": "coin", "location": "square"}]
     return spec
 
@@ -163,7 +149,7 @@ def _grudge_spec() -> dict[str, Any]:
         _agent("yve", [(8, 20, "square", "sweeping")]),
     ]
     _befriend(agents, "xan", "yve")
-    return _town(agents, ["square", "quay"], outings=False)  # together at the stall by routine
+    return town(agents, ["square", "quay"], outings=False)  # together at the stall by routine
 
 
 def _xan_talks_to_yve(world: World, until: int) -> int:
@@ -210,7 +196,7 @@ def test_negative_memory_changes_the_decision_itself() -> None:
 
 def _news_world() -> World:
     agents = [_agent(x, [(8, 20, "square", "selling")]) for x in ("ann", "ben", "cal")]
-    spec = _town(agents, ["square"])
+    spec = town(agents, ["square"])
     spec["facts"] = [{"id": "theft", "text": "the mayor stole the harbour fund",
                       "importance": 8, "known_by": ["ann"]}]
     world = World(spec, seed=3, mind=ScriptedMind())

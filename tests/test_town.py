@@ -10,35 +10,19 @@ from typing import Any
 import pytest
 
 from game.engine import World
-from game.engine.clock import MINUTES_PER_DAY, WEEKDAYS
+from game.engine.clock import MINUTES_PER_DAY
 from game.engine.planning import PLAN_LEAD_MINUTES
 from game.engine.social import ACQUAINTANCE
 from game.minds.scripted import ScriptedMind
 from game.scenario.build import build_spec
 from game.scenario.loader import load_story
+from tests.towns import H
+from tests.towns import person as _agent
+from tests.towns import town as _town
 
 DAY = MINUTES_PER_DAY
-H = 60
 ROOT = Path(__file__).resolve().parents[1]
 PEOPLE = ["ann", "ben", "cal", "dot", "eve", "fay", "gus", "hal"]
-
-
-def _agent(aid: str, routine: list[tuple[int, int, str, str]], **extra: Any) -> dict[str, Any]:
-    return {
-        "id": aid, "name": aid.capitalize(), "home": f"h_{aid}",
-        "routine": [{"days": list(WEEKDAYS), "start": s, "end": e, "location": loc,
-                     "activity": act} for s, e, loc, act in routine],
-        "wake": 7 * H, "sleep": 22 * H, "relationships": {}, **extra,
-    }
-
-
-def _town(agents: list[dict[str, Any]], public: list[str], **extra: Any) -> dict[str, Any]:
-    homes = [{"id": a["home"], "kind": "private", "owners": [a["id"]]} for a in agents]
-    locations = homes + [{"id": p, "name": p.capitalize(), "kind": "public"} for p in public]
-    hub = public[0]
-    connections = [[loc["id"], hub, 5] for loc in locations if loc["id"] != hub]
-    return {"start_date": "2026-03-02", "start_time": 6 * H, "locations": locations,
-            "connections": connections, "items": [], "facts": [], "agents": agents, **extra}
 
 
 def _village(importance: int, affinity: float) -> dict[str, Any]:
