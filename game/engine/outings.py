@@ -1,13 +1,12 @@
 """Free time: where people go when their routine leaves them at home.
 
-A waking stretch of an hour or more at home, by routine, is free time. On about half
-of them a person goes out for a while, to a public place that is open for the whole
-outing, near enough to be worth the walk and not an event they have chosen not to go
-to, chosen in proportion to the company
-they expect there: the people whose routines bring them there at that hour, friends
-counting for more. So neighbours who work apart still meet in the evening, and a
-stranger at the forge or the inn becomes an acquaintance, whatever routines the
-story gave them.
+A waking stretch of an hour or more at home, by routine, is free time. On about half of
+them a person goes out for a while, to a public place that is open for the whole outing,
+near enough to be worth the walk and not an event they have chosen not to go to, chosen
+in proportion to the company they expect there: the people whose routines bring them
+there at that hour, friends counting for more. So neighbours who work apart still meet
+in the evening, and a stranger at the forge or the inn becomes an acquaintance, whatever
+routines the story gave them.
 
 The rolls come from the person's own stream for that day (seeded by the world's seed,
 their id and the day), not the world's, so planning a day again gives the same

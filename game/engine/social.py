@@ -10,8 +10,10 @@ fades from talk behind fresher and weightier things. Two gates come first:
 A candidate that passes is told with a chance that is the product of its
 importance (linear from a small floor, so diffusion rises smoothly with it), the
 speaker's trust in the listener, the listener's interest (facts about people they
-know) and its novelty (it goes stale with age, an event once it is over, and each
-retelling makes the next rarer). A host invites anyone to their own event.
+know, and the speaker's own news) and its novelty (it goes stale with age, the slower
+the weightier, an event once it is over, and each retelling makes the next rarer).
+One's own news (a candidacy, a party one hosts) never goes stale for oneself, and a
+host invites anyone to their own event.
 
 Talking makes strangers acquaintances and moves affinity with what was said:
 a shared secret draws two people together, an accusation cools the listener
@@ -43,7 +45,6 @@ STALE_HALF_LIFE_MINUTES = 3 * 60  # news of ordinary importance loses half its p
 # time; weightier news stays news longer, in proportion (an arrest, at 8, for 4.8 hours)
 NEWS_SHELF_LIFE_MINUTES = (10 * STALE_HALF_LIFE_MINUTES * MAX_IMPORTANCE
                            // DEFAULT_FACT_IMPORTANCE)  # even the weightiest: under 1/1000
-
 NEWS_ON_MIND = 8  # the freshest news one has on one's mind; older news waits to be asked for
 RETELL_DAMPING = 1.2  # the n-th retelling is 1 / (1 + n * this) as likely
 ACQUAINTANCE = "acquaintance"  # the label of a relationship that talk created
